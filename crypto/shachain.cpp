@@ -1,0 +1,88 @@
+#include "crypto/shachain.hpp"
+
+#include "crypto/hash.hpp"
+
+namespace clearway::crypto {
+
+namespace {
+
+constexpr unsigned index_bits = 48;
+
+bool test_bit(std::uint64_t index, unsigned bit) noexcept { return ((index >> bit) & 1U) != 0; }
+
+// BOLT 3 generate_from_seed restricted to the low `bits` bits of `index`: from a secret whose
+// index has those bits clear, walk down the tree to `index`.
+bytes32 derive_bits(bytes32 p, unsigned bits, std::uint64_t index) noexcept {
+  for (unsigned b = bits; b-- > 0;) {
+    if (test_bit(index, b)) {
+      p.bytes[b / 8] ^= static_cast<std::uint8_t>(1U << (b % 8));
+      p = sha256(p.span());
+    }
+  }
+  return p;
+}
+
+// The bucket of an index: its number of trailing zero bits (48 for index 0).
+unsigned bucket_of(std::uint64_t index) noexcept {
+  for (unsigned b = 0; b < index_bits; ++b) {
+    if (test_bit(index, b)) return b;
+  }
+  return index_bits;
+}
+
+// The indexes derivable from the secret of `stored` (which has `bucket` trailing zeros): those
+// that share every bit above the bucket with it.
+bool derives(std::uint64_t stored, unsigned bucket, std::uint64_t index) noexcept {
+  const std::uint64_t low_mask = (std::uint64_t{1} << bucket) - 1;
+  return (index & ~low_mask) == stored;
+}
+
+}  // namespace
+
+result<bytes32, error> shachain_derive(const bytes32& seed, std::uint64_t index) noexcept {
+  if (index > shachain_max_index) return error::shachain_index_out_of_range;
+  return derive_bits(seed, index_bits, index);
+}
+
+secret_key revocation_secret_key(const bytes32& shachain_secret) noexcept {
+  // PROTOCOL.md §5: the secret itself when it is a valid scalar (almost always), else re-hashed
+  // with sha256 until valid. Unlike secret_key::from_material this does not hash first, so the
+  // revealed shachain secret *is* the revocation key a counterparty can check directly.
+  bytes32 candidate = shachain_secret;
+  for (;;) {
+    auto key = secret_key::from_bytes(candidate);
+    if (key) return *key;
+    candidate = sha256(candidate.span());
+  }
+}
+
+status<error> shachain_store::insert(std::uint64_t index, const bytes32& secret) noexcept {
+  if (index > shachain_max_index) return error::shachain_index_out_of_range;
+  if (lowest_ && index >= *lowest_) return error::shachain_out_of_order;
+  const unsigned bucket = bucket_of(index);
+  // Every secret stored in a lower bucket must be derivable from the new one. With consecutive
+  // indexes (the protocol's case) all of them are its descendants, exactly as in BOLT 3; after a
+  // gap, an entry outside this subtree cannot be checked now and is checked by a later ancestor.
+  for (unsigned b = 0; b < bucket; ++b) {
+    const entry& e = known_[b];
+    if (!e.known || !derives(index, bucket, e.index)) continue;
+    if (derive_bits(secret, bucket, e.index) != e.secret) return error::shachain_secret_mismatch;
+  }
+  // Only now, after every check passed, does anything change.
+  known_[bucket] = entry{index, secret, true};
+  lowest_ = index;
+  return {};
+}
+
+result<bytes32, error> shachain_store::get(std::uint64_t index) const noexcept {
+  if (index > shachain_max_index) return error::shachain_index_out_of_range;
+  for (unsigned b = 0; b < max_entries; ++b) {
+    const entry& e = known_[b];
+    if (e.known && derives(e.index, b, index)) return derive_bits(e.secret, b, index);
+  }
+  return error::shachain_unknown_index;
+}
+
+std::optional<std::uint64_t> shachain_store::lowest_index() const noexcept { return lowest_; }
+
+}  // namespace clearway::crypto
