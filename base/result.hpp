@@ -23,32 +23,32 @@ class [[nodiscard]] result {
   using value_type = T;
   using error_type = E;
 
-  result(T value) : data_(std::in_place_index<0>, std::move(value)) {}  // NOLINT(google-explicit-constructor)
-  result(unexpected<E> err) : data_(std::in_place_index<1>, err.error) {}  // NOLINT
-  result(E err) : data_(std::in_place_index<1>, err) {}  // NOLINT
+  constexpr result(T value) : data_(std::in_place_index<0>, std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  constexpr result(unexpected<E> err) : data_(std::in_place_index<1>, err.error) {}  // NOLINT
+  constexpr result(E err) : data_(std::in_place_index<1>, err) {}  // NOLINT
 
-  [[nodiscard]] bool has_value() const noexcept { return data_.index() == 0; }
-  explicit operator bool() const noexcept { return has_value(); }
+  [[nodiscard]] constexpr bool has_value() const noexcept { return data_.index() == 0; }
+  constexpr explicit operator bool() const noexcept { return has_value(); }
 
-  [[nodiscard]] T& value() & {
+  [[nodiscard]] constexpr T& value() & {
     assert(has_value());
     return std::get<0>(data_);
   }
-  [[nodiscard]] const T& value() const& {
+  [[nodiscard]] constexpr const T& value() const& {
     assert(has_value());
     return std::get<0>(data_);
   }
-  [[nodiscard]] T&& value() && {
+  [[nodiscard]] constexpr T&& value() && {
     assert(has_value());
     return std::get<0>(std::move(data_));
   }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-  T&& operator*() && { return std::move(*this).value(); }
+  constexpr T& operator*() & { return value(); }
+  constexpr const T& operator*() const& { return value(); }
+  constexpr T&& operator*() && { return std::move(*this).value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 
-  [[nodiscard]] E error() const {
+  [[nodiscard]] constexpr E error() const {
     assert(!has_value());
     return std::get<1>(data_);
   }
@@ -69,13 +69,13 @@ class [[nodiscard]] result<void, E> {
   using value_type = void;
   using error_type = E;
 
-  result() = default;
-  result(unexpected<E> err) : ok_(false), err_(err.error) {}  // NOLINT
-  result(E err) : ok_(false), err_(err) {}  // NOLINT
+  constexpr result() = default;
+  constexpr result(unexpected<E> err) : ok_(false), err_(err.error) {}  // NOLINT
+  constexpr result(E err) : ok_(false), err_(err) {}  // NOLINT
 
-  [[nodiscard]] bool has_value() const noexcept { return ok_; }
-  explicit operator bool() const noexcept { return ok_; }
-  [[nodiscard]] E error() const {
+  [[nodiscard]] constexpr bool has_value() const noexcept { return ok_; }
+  constexpr explicit operator bool() const noexcept { return ok_; }
+  [[nodiscard]] constexpr E error() const {
     assert(!ok_);
     return err_;
   }
