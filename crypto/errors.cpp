@@ -14,7 +14,7 @@ std::string_view to_string(error e) noexcept {
     case error::shachain_index_out_of_range: return "shachain index out of range (must be < 2^48)";
     case error::shachain_secret_mismatch: return "shachain secret does not derive the secrets stored before it";
     case error::shachain_unknown_index: return "shachain secret for this index is not known";
-    case error::shachain_out_of_order: return "shachain secrets must arrive with strictly decreasing index";
+    case error::shachain_out_of_order: return "shachain secrets must arrive one at a time with decreasing index";
   }
   return "unknown crypto error";
 }

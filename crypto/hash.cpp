@@ -14,11 +14,16 @@ bytes32 keccak256(byte_span data) noexcept {
 }
 
 namespace {
-// A reused context per thread: one-shot EVP_Digest costs ~4x more for short inputs.
+// A reused context per thread: one-shot EVP_Digest costs ~4x more for short inputs. The digest
+// is fetched once: with the legacy EVP_sha256() handle OpenSSL 3 re-fetches it on every init,
+// which tripled the cost of a 32-byte hash (0.29 us vs 0.09 us measured).
 struct sha256_context {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  const EVP_MD* md = EVP_sha256();
-  ~sha256_context() { EVP_MD_CTX_free(ctx); }
+  EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  ~sha256_context() {
+    EVP_MD_CTX_free(ctx);
+    EVP_MD_free(md);
+  }
 };
 }  // namespace
 
@@ -26,7 +31,7 @@ bytes32 sha256(byte_span data) noexcept {
   thread_local sha256_context c;
   bytes32 out;
   unsigned int len = 0;
-  EVP_DigestInit_ex(c.ctx, c.md, nullptr);
+  EVP_DigestInit_ex2(c.ctx, c.md, nullptr);
   EVP_DigestUpdate(c.ctx, data.data(), data.size());
   EVP_DigestFinal_ex(c.ctx, out.data(), &len);
   return out;

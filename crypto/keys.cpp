@@ -19,7 +19,6 @@ secp256k1_context* make_context() noexcept {
   // changes a result, so OS entropy here does not make anything non-deterministic.
   // If the OS has no entropy to give, a fixed seed still leaves every result correct.
   std::array<unsigned char, 32> seed{};
-  seed.fill(0x5a);
   if (getrandom(seed.data(), seed.size(), 0) != static_cast<ssize_t>(seed.size())) seed.fill(0x5a);
   const int ok = secp256k1_context_randomize(ctx, seed.data());
   (void)ok;  // only fails on a context without signing support, which 0.2 no longer has

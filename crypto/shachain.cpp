@@ -58,15 +58,16 @@ secret_key revocation_secret_key(const bytes32& shachain_secret) noexcept {
 
 status<error> shachain_store::insert(std::uint64_t index, const bytes32& secret) noexcept {
   if (index > shachain_max_index) return error::shachain_index_out_of_range;
-  if (lowest_ && index >= *lowest_) return error::shachain_out_of_order;
+  // Strictly decreasing and without gaps: BOLT 3 reveals index 2^48-1, then 2^48-2, ... A gap
+  // would let the new secret overwrite a bucket whose range nothing else derives, silently
+  // losing a secret already accepted (which a watcher may need to punish with).
+  if (lowest_ && index + 1 != *lowest_) return error::shachain_out_of_order;
   const unsigned bucket = bucket_of(index);
-  // Every secret stored in a lower bucket must be derivable from the new one. With consecutive
-  // indexes (the protocol's case) all of them are its descendants, exactly as in BOLT 3; after a
-  // gap, an entry outside this subtree cannot be checked now and is checked by a later ancestor.
+  // BOLT 3 insert_secret: every secret stored in a lower bucket is a descendant of the new one
+  // (consecutive indexes guarantee it) and must be derivable from it.
   for (unsigned b = 0; b < bucket; ++b) {
     const entry& e = known_[b];
-    if (!e.known || !derives(index, bucket, e.index)) continue;
-    if (derive_bits(secret, bucket, e.index) != e.secret) return error::shachain_secret_mismatch;
+    if (e.known && derive_bits(secret, bucket, e.index) != e.secret) return error::shachain_secret_mismatch;
   }
   // Only now, after every check passed, does anything change.
   known_[bucket] = entry{index, secret, true};

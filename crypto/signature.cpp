@@ -106,13 +106,13 @@ status<error> verify_eip191(const signature& sig, const bytes32& msg_hash, const
   return {};
 }
 
-// Why recovery and not secp256k1_ecdsa_verify: a plain verify (~37 us) accepts a signature
-// whatever its v, but ecrecover on chain uses v to pick R's y parity, and libsecp256k1's public
-// API does not expose R, so checking v after a verify costs a full recovery on top (~37 + ~42 us).
-// Recovering with the given v and comparing the key is the whole check in one step: the recovered
-// key is, by construction, one the signature verifies against, and it equals `signer` only if v is
-// right. It costs one recovery (~42 us), the keccak of the address comparison saved (see
-// bench/crypto_bench.cpp for the measured figures).
+// Why recovery and not secp256k1_ecdsa_verify: a plain verify accepts a signature whatever its v,
+// but ecrecover on chain uses v to pick R's y parity, and libsecp256k1's public API does not
+// expose R, so checking v after a verify would cost a full recovery on top (~36 + ~43 us CPU,
+// bench/crypto_bench.cpp, Release). Recovering with the given v and comparing the key is the whole
+// check in one step (~43 us): the recovered key is one the signature verifies against by
+// construction, and it equals `signer` only if v is right. It saves only the address keccak over
+// verify_eip191; its value is needing no address, not speed.
 status<error> verify_eip191_with_key(const signature& sig, const bytes32& msg_hash,
                                      const public_key& signer) noexcept {
   CW_TRY(recovered, recover_digest(sig, eip191_digest(msg_hash)));

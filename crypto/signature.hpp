@@ -25,8 +25,9 @@ using signature = fixed_bytes<65, signature_tag>;
 [[nodiscard]] status<error> verify_eip191(const signature& sig, const bytes32& msg_hash,
                                           const address& expected) noexcept;
 
-// Cheaper check against a known public key (plain ECDSA verify). It also checks that v is the
-// recovery id that yields `signer`, so a signature that passes here also passes ecrecover on chain.
+// Check against a known public key: recovers with the given v and compares keys (no keccak), so
+// v must be the recovery id that yields `signer` and a signature that passes here also passes
+// ecrecover on chain. Not a plain ECDSA verify, which ignores v (see signature.cpp for the costs).
 [[nodiscard]] status<error> verify_eip191_with_key(const signature& sig, const bytes32& msg_hash,
                                                    const public_key& signer) noexcept;
 
