@@ -38,13 +38,14 @@ class [[nodiscard]] result {
     assert(has_value());
     return std::get<0>(data_);
   }
-  [[nodiscard]] constexpr T&& value() && {
+  // By value, not T&&: `for (x : f().value().items)` must not bind to a destroyed temporary.
+  [[nodiscard]] constexpr T value() && {
     assert(has_value());
     return std::get<0>(std::move(data_));
   }
   constexpr T& operator*() & { return value(); }
   constexpr const T& operator*() const& { return value(); }
-  constexpr T&& operator*() && { return std::move(*this).value(); }
+  constexpr T operator*() && { return std::move(*this).value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 
