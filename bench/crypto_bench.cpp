@@ -168,6 +168,23 @@ void BM_shachain_store_insert(benchmark::State& state) {
 }
 BENCHMARK(BM_shachain_store_insert);
 
+// One get of an earlier secret from a store holding 4,096 consecutive ones (derived on demand).
+void BM_shachain_store_get(benchmark::State& state) {
+  std::mt19937_64 rng(9);
+  const bytes32 seed = random_bytes32(rng);
+  constexpr std::uint64_t count = 4096;
+  shachain_store store;
+  for (std::uint64_t k = 0; k < count; ++k) {
+    const std::uint64_t index = shachain_max_index - k;
+    if (!store.insert(index, *shachain_derive(seed, index))) state.SkipWithError("insert failed");
+  }
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(store.get(shachain_max_index - rng() % count).has_value());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_shachain_store_get);
+
 // 1,000 verify_eip191 checks per run; items/s is checks per second.
 void BM_batch_verifier(benchmark::State& state) {
   const auto& f = fixtures();

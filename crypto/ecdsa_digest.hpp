@@ -1,6 +1,8 @@
 // Recoverable ECDSA over a ready 32-byte digest. signature.hpp's EIP-191 functions are built on
-// these; they are public for tests against vectors whose digest is not the 32-byte EIP-191 form
-// (e.g. personal_sign of an arbitrary-length message). Protocol code uses signature.hpp.
+// these. They are public for digests that are not the 32-byte EIP-191 form: chain/evm signs its
+// EIP-1559 transactions with sign_digest (the digest is the transaction's keccak256 signing hash),
+// and tests check vectors such as personal_sign of an arbitrary-length message. Protocol messages
+// (commitments, revocations, closes) are signed with signature.hpp's EIP-191 functions.
 #pragma once
 
 #include "base/bytes.hpp"

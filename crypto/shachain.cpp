@@ -1,5 +1,7 @@
 #include "crypto/shachain.hpp"
 
+#include <bit>
+
 #include "crypto/hash.hpp"
 
 namespace clearway::crypto {
@@ -22,12 +24,9 @@ bytes32 derive_bits(bytes32 p, unsigned bits, std::uint64_t index) noexcept {
   return p;
 }
 
-// The bucket of an index: its number of trailing zero bits (48 for index 0).
+// The bucket of an index (< 2^48): its number of trailing zero bits (48 for index 0).
 unsigned bucket_of(std::uint64_t index) noexcept {
-  for (unsigned b = 0; b < index_bits; ++b) {
-    if (test_bit(index, b)) return b;
-  }
-  return index_bits;
+  return static_cast<unsigned>(std::countr_zero(index | (std::uint64_t{1} << index_bits)));
 }
 
 // The indexes derivable from the secret of `stored` (which has `bucket` trailing zeros): those
@@ -61,29 +60,54 @@ status<error> shachain_store::insert(std::uint64_t index, const bytes32& secret)
   // Strictly decreasing and without gaps: BOLT 3 reveals index 2^48-1, then 2^48-2, ... A gap
   // would let the new secret overwrite a bucket whose range nothing else derives, silently
   // losing a secret already accepted (which a watcher may need to punish with).
-  if (lowest_ && index + 1 != *lowest_) return error::shachain_out_of_order;
+  if (const auto lowest = lowest_index(); lowest && index + 1 != *lowest) return error::shachain_out_of_order;
   const unsigned bucket = bucket_of(index);
   // BOLT 3 insert_secret: every secret stored in a lower bucket is a descendant of the new one
-  // (consecutive indexes guarantee it) and must be derivable from it.
-  for (unsigned b = 0; b < bucket; ++b) {
-    const entry& e = known_[b];
-    if (e.known && derive_bits(secret, bucket, e.index) != e.secret) return error::shachain_secret_mismatch;
+  // (consecutive indexes guarantee it) and must be derivable from it. Lower buckets come first.
+  std::size_t pos = 0;
+  for (; pos < entries_.size() && bucket_of(entries_[pos].index) < bucket; ++pos) {
+    const entry& e = entries_[pos];
+    if (derive_bits(secret, bucket, e.index) != e.secret) return error::shachain_secret_mismatch;
   }
   // Only now, after every check passed, does anything change.
-  known_[bucket] = entry{index, secret, true};
-  lowest_ = index;
+  if (pos < entries_.size() && bucket_of(entries_[pos].index) == bucket) {
+    entries_[pos] = entry{secret, index};
+  } else {
+    // A new bucket (rare: about log2 of the secrets count times): grow to the exact size. Out of
+    // memory here ends the process (noexcept), as everywhere else a small allocation fails.
+    std::vector<entry> grown;
+    grown.reserve(entries_.size() + 1);
+    grown.insert(grown.end(), entries_.begin(), entries_.begin() + static_cast<std::ptrdiff_t>(pos));
+    grown.push_back(entry{secret, index});
+    grown.insert(grown.end(), entries_.begin() + static_cast<std::ptrdiff_t>(pos), entries_.end());
+    entries_ = std::move(grown);
+  }
   return {};
 }
 
 result<bytes32, error> shachain_store::get(std::uint64_t index) const noexcept {
   if (index > shachain_max_index) return error::shachain_index_out_of_range;
-  for (unsigned b = 0; b < max_entries; ++b) {
-    const entry& e = known_[b];
-    if (e.known && derives(e.index, b, index)) return derive_bits(e.secret, b, index);
+  for (const entry& e : entries_) {
+    const unsigned bucket = bucket_of(e.index);
+    if (derives(e.index, bucket, index)) return derive_bits(e.secret, bucket, index);
   }
   return error::shachain_unknown_index;
 }
 
-std::optional<std::uint64_t> shachain_store::lowest_index() const noexcept { return lowest_; }
+std::optional<std::uint64_t> shachain_store::lowest_index() const noexcept {
+  if (entries_.empty()) return std::nullopt;
+  std::uint64_t lowest = entries_.front().index;
+  for (const entry& e : entries_) lowest = e.index < lowest ? e.index : lowest;
+  return lowest;
+}
+
+std::size_t shachain_store::memory_bytes() const noexcept {
+  return sizeof(shachain_store) + entries_.capacity() * sizeof(entry);
+}
+
+bool operator==(const shachain_store& a, const shachain_store& b) noexcept {
+  // Same entries imply the same lowest index (the least stored one).
+  return a.entries_ == b.entries_;
+}
 
 }  // namespace clearway::crypto

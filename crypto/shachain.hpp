@@ -2,9 +2,10 @@
 // (at most 49 entries whatever the number of revealed secrets).
 #pragma once
 
-#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "base/bytes.hpp"
 #include "base/result.hpp"
@@ -27,26 +28,40 @@ inline constexpr std::uint64_t shachain_max_index = (std::uint64_t{1} << 48) - 1
 [[nodiscard]] secret_key revocation_secret_key(const bytes32& shachain_secret) noexcept;
 
 // Receiver-side compact store (BOLT 3 "Efficient Per-commitment Secret Storage").
+// Only occupied buckets are kept, on the heap with exact capacity: millions of channel ends must
+// fit in memory and most have revealed few secrets. After n consecutive secrets at most
+// floor(log2(n)) + 2 buckets are occupied (only one index of n consecutive ones can have more
+// than floor(log2(n)) trailing zeros), so an empty store is 24 bytes and one with 1,000 secrets
+// holds at most 11 entries of 40 bytes.
 class shachain_store {
  public:
-  // Accepts the secret for `index`; rejects it (and changes nothing) if it does not derive
-  // every secret stored before it.
+  // Accepts the secret for `index`: the first insert may use any index, every later one must be
+  // exactly lowest_index() - 1 (else shachain_out_of_order). Rejects the secret (and changes
+  // nothing) if it does not derive every secret stored before it.
   [[nodiscard]] status<error> insert(std::uint64_t index, const bytes32& secret) noexcept;
   // Any secret with an index >= the lowest inserted index, derived from what is stored.
   [[nodiscard]] result<bytes32, error> get(std::uint64_t index) const noexcept;
   // Lowest index inserted so far, if any.
   [[nodiscard]] std::optional<std::uint64_t> lowest_index() const noexcept;
+  // Occupied buckets (stored secrets); at most max_entries.
+  [[nodiscard]] std::size_t entry_count() const noexcept { return entries_.size(); }
+  // Bytes this store occupies, heap included.
+  [[nodiscard]] std::size_t memory_bytes() const noexcept;
+
+  // Equal iff the same lowest index and the same stored (index, secret) entries.
+  friend bool operator==(const shachain_store& a, const shachain_store& b) noexcept;
 
   static constexpr std::size_t max_entries = 49;
 
  private:
   struct entry {
-    std::uint64_t index = 0;
     bytes32 secret;
-    bool known = false;
+    std::uint64_t index = 0;  // its bucket is its number of trailing zero bits
+    friend bool operator==(const entry&, const entry&) = default;
   };
-  std::array<entry, max_entries> known_{};
-  std::optional<std::uint64_t> lowest_;
+  // One per occupied bucket, lowest bucket first. The lowest index is not kept apart: the last
+  // accepted secret has it and stays stored until a later insert, so it is the least stored index.
+  std::vector<entry> entries_;
 };
 
 }  // namespace clearway::crypto

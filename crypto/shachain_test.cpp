@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <bit>
 #include <random>
 #include <vector>
 
@@ -14,8 +16,8 @@ namespace {
 bytes32 b32(std::string_view hex) { return *fixed_from_hex<bytes32>(hex); }
 
 static_assert(shachain_store::max_entries == 49);
-// The store is a fixed array: its size cannot grow with the number of secrets.
-static_assert(sizeof(shachain_store) <= 49 * 48 + 64);
+// Millions of channel ends each hold one: an empty store is one small handle.
+static_assert(sizeof(shachain_store) <= 32);
 
 // BOLT 3 Appendix D, "Generation Tests".
 TEST(shachain_derive, bolt3_generation_vectors) {
@@ -272,6 +274,127 @@ TEST(shachain_store, a_corrupt_secret_is_caught_at_once_or_by_the_next_insert) {
       EXPECT_EQ(store.lowest_index(), bad);
     }
   }
+}
+
+// floor(log2(n)) + 2 for n >= 1.
+std::size_t entry_bound(std::uint64_t n) { return static_cast<std::size_t>(std::bit_width(n)) + 1; }
+
+TEST(shachain_store, empty_store_is_small_and_has_no_heap) {
+  const shachain_store store;
+  EXPECT_EQ(store.entry_count(), 0u);
+  EXPECT_EQ(store.memory_bytes(), sizeof(shachain_store));
+}
+
+TEST(shachain_store, memory_stays_within_log2_of_the_secrets_revealed) {
+  std::mt19937_64 rng(test_seed("shachain.memory_bound"));
+  bytes32 seed;
+  for (auto& b : seed.bytes) b = static_cast<std::uint8_t>(rng());
+  // The top (BOLT 3's start), random starts, and starts just above an index with many trailing
+  // zeros, where the extra high bucket fills early.
+  std::vector<std::uint64_t> starts = {top, (std::uint64_t{1} << 40) + 3, std::uint64_t{1} << 47, 4099};
+  for (int i = 0; i < 4; ++i) starts.push_back(shachain_max_index - rng() % (std::uint64_t{1} << 47));
+  for (const std::uint64_t start : starts) {
+    SCOPED_TRACE(start);
+    shachain_store store;
+    const std::uint64_t count = std::min<std::uint64_t>(start + 1, 3000);
+    std::size_t most = 0;
+    for (std::uint64_t n = 1; n <= count; ++n) {
+      ASSERT_TRUE(store.insert(start - (n - 1), *shachain_derive(seed, start - (n - 1))));
+      ASSERT_LE(store.entry_count(), entry_bound(n)) << n;
+      ASSERT_LE(store.entry_count(), shachain_store::max_entries);
+      // Exact capacity: 40 bytes (secret + index) per stored entry and nothing else.
+      ASSERT_EQ(store.memory_bytes(), sizeof(shachain_store) + store.entry_count() * 40) << n;
+      most = std::max(most, store.entry_count());
+    }
+    EXPECT_GE(most, 2u);  // it does grow past one entry
+    EXPECT_EQ(*store.get(start), *shachain_derive(seed, start));
+  }
+  // 1,000 secrets from the top: far below the old fixed 49 x 48 bytes.
+  shachain_store store;
+  for (std::uint64_t k = 0; k < 1000; ++k) ASSERT_TRUE(store.insert(top - k, *shachain_derive(seed, top - k)));
+  EXPECT_LE(store.entry_count(), 11u);
+  EXPECT_LE(store.memory_bytes(), 32u + 11u * 40u);
+}
+
+TEST(shachain_store, the_bound_is_reached_when_the_first_index_has_many_trailing_zeros) {
+  // 2^40, 2^40 - 1, ..., 2^40 - 64: 65 secrets occupy buckets 0..6 (2^40 - 64 has six trailing
+  // zeros) plus bucket 40, which is floor(log2(65)) + 2 = 8 entries.
+  shachain_store store;
+  const std::uint64_t start = std::uint64_t{1} << 40;
+  for (std::uint64_t n = 1; n <= 65; ++n) {
+    ASSERT_TRUE(store.insert(start - (n - 1), *shachain_derive(ff_seed, start - (n - 1))));
+    ASSERT_LE(store.entry_count(), entry_bound(n)) << n;
+  }
+  EXPECT_EQ(store.entry_count(), 8u);
+  EXPECT_EQ(store.entry_count(), entry_bound(65));
+  EXPECT_EQ(*store.get(start), *shachain_derive(ff_seed, start));
+}
+
+TEST(shachain_store, equal_iff_same_lowest_index_and_entries) {
+  shachain_store a;
+  shachain_store b;
+  EXPECT_EQ(a, b);
+  ASSERT_TRUE(a.insert(top, *shachain_derive(ff_seed, top)));
+  EXPECT_NE(a, b);
+  ASSERT_TRUE(b.insert(top, *shachain_derive(ff_seed, top)));
+  EXPECT_EQ(a, b);
+  for (std::uint64_t k = 1; k < 20; ++k) {
+    ASSERT_TRUE(a.insert(top - k, *shachain_derive(ff_seed, top - k)));
+    EXPECT_NE(a, b);
+    ASSERT_TRUE(b.insert(top - k, *shachain_derive(ff_seed, top - k)));
+    EXPECT_EQ(a, b);
+  }
+  // A copy is equal, and stays independent of the original.
+  shachain_store c = a;
+  EXPECT_EQ(c, a);
+  ASSERT_TRUE(c.insert(top - 20, *shachain_derive(ff_seed, top - 20)));
+  EXPECT_NE(c, a);
+  EXPECT_EQ(a.lowest_index(), top - 19);
+  // Same lowest index, but one started lower, so it lacks top's entry in bucket 0...
+  shachain_store two;
+  shachain_store one;
+  ASSERT_TRUE(two.insert(top, *shachain_derive(ff_seed, top)));
+  ASSERT_TRUE(two.insert(top - 1, *shachain_derive(ff_seed, top - 1)));
+  ASSERT_TRUE(one.insert(top - 1, *shachain_derive(ff_seed, top - 1)));
+  EXPECT_EQ(one.lowest_index(), two.lowest_index());
+  EXPECT_NE(one, two);
+  // ...until top - 2 (also bucket 0) replaces it: equality is about what is stored, not history.
+  ASSERT_TRUE(two.insert(top - 2, *shachain_derive(ff_seed, top - 2)));
+  ASSERT_TRUE(one.insert(top - 2, *shachain_derive(ff_seed, top - 2)));
+  EXPECT_EQ(one, two);
+  // Same indexes, one odd secret that nothing checked yet differs (from another seed).
+  shachain_store e;
+  shachain_store f;
+  const bytes32 other = b32("0101010101010101010101010101010101010101010101010101010101010101");
+  ASSERT_TRUE(e.insert(top, *shachain_derive(ff_seed, top)));
+  ASSERT_TRUE(f.insert(top, *shachain_derive(other, top)));
+  EXPECT_EQ(e.lowest_index(), f.lowest_index());
+  EXPECT_NE(e, f);
+}
+
+TEST(shachain_store, a_rejected_insert_changes_neither_equality_nor_memory) {
+  shachain_store store;
+  for (std::uint64_t k = 0; k < 7; ++k) ASSERT_TRUE(store.insert(top - k, *shachain_derive(ff_seed, top - k)));
+  const shachain_store before = store;
+  const std::size_t bytes = store.memory_bytes();
+  bytes32 wrong = *shachain_derive(ff_seed, top - 7);  // ...1000: a new bucket, checked against all
+  wrong.bytes[0] ^= 1;
+  EXPECT_EQ(store.insert(top - 7, wrong).error(), error::shachain_secret_mismatch);
+  EXPECT_EQ(store.insert(top - 9, *shachain_derive(ff_seed, top - 9)).error(), error::shachain_out_of_order);
+  EXPECT_EQ(store.insert(top + 1, ff_seed).error(), error::shachain_index_out_of_range);
+  EXPECT_EQ(store, before);
+  EXPECT_EQ(store.memory_bytes(), bytes);
+}
+
+TEST(shachain_store, a_moved_from_store_is_empty_and_usable) {
+  shachain_store a;
+  ASSERT_TRUE(a.insert(top, *shachain_derive(ff_seed, top)));
+  shachain_store b = std::move(a);
+  EXPECT_EQ(b.lowest_index(), top);
+  // NOLINTNEXTLINE(bugprone-use-after-move): the state after a move is part of the contract.
+  EXPECT_EQ(a, shachain_store{});
+  EXPECT_FALSE(a.lowest_index());
+  ASSERT_TRUE(a.insert(top - 3, *shachain_derive(ff_seed, top - 3)));
 }
 
 TEST(revocation_secret_key, uses_a_valid_secret_as_is_and_rehashes_an_invalid_one) {

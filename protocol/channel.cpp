@@ -166,16 +166,7 @@ void channel::recompute_caches() {
 bool operator==(const channel& a, const channel& b) {
   if (!(a.s_ == b.s_)) return false;
   if (!(a.keys_.secret == b.keys_.secret) || a.keys_.pub != b.keys_.pub || a.keys_.addr != b.keys_.addr) return false;
-  // The shachain store has no operator==: every accepted insert changes its newest secret, and a
-  // refused one changes nothing, so the lowest index and its secret identify its state here.
-  const auto lowest = a.peer_secrets_.lowest_index();
-  if (lowest != b.peer_secrets_.lowest_index()) return false;
-  if (!lowest) return true;
-  auto x = a.peer_secrets_.get(*lowest);
-  auto y = b.peer_secrets_.get(*lowest);
-  if (x.has_value() != y.has_value()) return false;
-  if (x.has_value() && *x != *y) return false;
-  return true;
+  return a.peer_secrets_ == b.peer_secrets_;
 }
 
 }  // namespace clearway::protocol

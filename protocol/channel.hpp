@@ -203,7 +203,7 @@ class channel {
   // Bytes this channel end occupies, heap included (for memory budgets and tests).
   [[nodiscard]] std::size_t memory_bytes() const noexcept;
 
-  // Equal state (the shachain store, which has no operator==, is compared by its newest secret).
+  // Equal state, the peer's shachain store included.
   friend bool operator==(const channel& a, const channel& b);
 
  private:
