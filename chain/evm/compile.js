@@ -62,6 +62,13 @@ for (const e of output.errors || []) {
 }
 if (failed) process.exit(1);
 
+// Leaves a file untouched when its content is the same, so a re-run (e.g. after the tools step
+// found everything installed) does not make the build recompile what depends on it.
+function writeIfChanged(file, text) {
+  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === text) return;
+  fs.writeFileSync(file, text);
+}
+
 fs.mkdirSync(args.out, { recursive: true });
 const written = {};
 for (const [file, contracts] of Object.entries(output.contracts)) {
@@ -75,7 +82,7 @@ for (const [file, contracts] of Object.entries(output.contracts)) {
       deployedBytecode: '0x' + c.evm.deployedBytecode.object,
       methodIdentifiers: c.evm.methodIdentifiers,
     };
-    fs.writeFileSync(path.join(args.out, name + '.json'), JSON.stringify(artifact, null, 1) + '\n');
+    writeIfChanged(path.join(args.out, name + '.json'), JSON.stringify(artifact, null, 1) + '\n');
     written[name] = artifact;
   }
 }
@@ -105,5 +112,5 @@ std::string_view solc_version() noexcept { return "${solc.version()}"; }
 }  // namespace clearway::chain::evm
 `;
   fs.mkdirSync(path.dirname(args.cpp), { recursive: true });
-  fs.writeFileSync(args.cpp, cpp);
+  writeIfChanged(args.cpp, cpp);
 }
