@@ -12,6 +12,8 @@ namespace clearway::protocol {
 
 enum class amount_error { overflow = 1, underflow };
 
+__extension__ using uint128_t = unsigned __int128;  // GCC/Clang builtin; __extension__ keeps -Wpedantic quiet
+
 class amount {
  public:
   constexpr amount() noexcept = default;
@@ -34,7 +36,7 @@ class amount {
   }
   // amount * ppm / 1e6, rounded down, computed in 128 bits (never overflows for ppm <= 2^32).
   [[nodiscard]] constexpr amount proportional_ppm(std::uint32_t ppm) const noexcept {
-    return amount(static_cast<std::uint64_t>(static_cast<unsigned __int128>(units_) * ppm / 1'000'000u));
+    return amount(static_cast<std::uint64_t>(static_cast<uint128_t>(units_) * ppm / 1'000'000u));
   }
 
   friend constexpr auto operator<=>(amount, amount) noexcept = default;
