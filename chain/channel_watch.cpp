@@ -19,6 +19,11 @@ watch_record make_watch_record(const protocol::channel& channel, const std::map<
     if (auto it = extra_preimages.find(h.terms.hash_lock); it != extra_preimages.end()) {
       record.preimages.emplace(it->first, it->second);
     }
+    // Claimable and not given up: the deadline holds until the HTLC is irrevocably removed.
+    if (record.preimages.contains(h.terms.hash_lock) && h.state != protocol::htlc_state::proposed &&
+        h.removal != protocol::removal_kind::fail) {
+      record.claim_deadlines.emplace(h.terms.hash_lock, h.terms.time_lock_s);
+    }
   }
   return record;
 }

@@ -17,6 +17,11 @@ std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) {
 // deadlines): an HTLC it can claim is near its lock, or one it offered is past its lock.
 bool must_go_on_chain(const watch_record& record, const watch_input& input, const watch_policy& policy) {
   if (input.close_requested) return true;
+  for (const auto& [hash_lock, time_lock_s] : record.claim_deadlines) {
+    if (record.preimages.contains(hash_lock) && saturating_add(input.now_s, policy.claim_margin_s) >= time_lock_s) {
+      return true;
+    }
+  }
   for (const auto& h : record.latest_own->commitment.htlcs) {
     const bool receives = h.offerer != record.self;
     if (receives && record.preimages.contains(h.hash_lock) &&

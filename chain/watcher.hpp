@@ -34,6 +34,11 @@ struct watch_record {
   crypto::shachain_store peer_secrets;  // the peer's revealed revocation secrets (compact)
   std::optional<signed_commitment> latest_own;
   std::map<bytes32, bytes32> preimages;  // hash lock -> preimage, of HTLCs this party may claim
+  // Time locks of the HTLCs in `preimages` that this party has not failed and that are not yet
+  // irrevocably removed (hash lock -> time lock), including those it fulfilled off-chain: the
+  // peer may still cash an unrevoked older commitment that holds them pending (BOLT 2's
+  // fulfilment deadline), so the party goes on chain when one comes within claim_margin_s.
+  std::map<bytes32, std::uint64_t> claim_deadlines;
 };
 
 struct watch_policy {
