@@ -112,9 +112,9 @@ void start_forward(self_ptr self) {
   const party out_side = out.side_of(st.node);
   const direction_policy& policy = out.policy[protocol::index_of(out_side)];
   // Our fee: base + amount * ppm / 1e6 of what we forward (§7).
-  const amount fee = amount::from_base_units(policy.fee_base)
-                         .checked_add(next.amount.proportional_ppm(policy.fee_ppm))
-                         .value_or(amount::max());
+  // A fee that does not fit in an amount is more than any incoming HTLC can carry.
+  const amount proportional = next.amount.checked_proportional_ppm(policy.fee_ppm).value_or(amount::max());
+  const amount fee = amount::from_base_units(policy.fee_base).checked_add(proportional).value_or(amount::max());
   const auto needed = next.amount.checked_add(fee);
   if (!needed || st.in.terms.value < *needed) {
     fail_upstream(self, failure_at(i + 1, protocol::fail_reason::fee_insufficient));

@@ -34,9 +34,12 @@ class amount {
     if (other.units_ > units_) return amount_error::underflow;
     return amount(units_ - other.units_);
   }
-  // amount * ppm / 1e6, rounded down, computed in 128 bits (never overflows for ppm <= 2^32).
-  [[nodiscard]] constexpr amount proportional_ppm(std::uint32_t ppm) const noexcept {
-    return amount(static_cast<std::uint64_t>(static_cast<uint128_t>(units_) * ppm / 1'000'000u));
+  // amount * ppm / 1e6, rounded down, computed in 128 bits. Overflows only when ppm > 1e6 (a fee
+  // above 100 %) makes the result exceed the largest amount.
+  [[nodiscard]] constexpr result<amount, amount_error> checked_proportional_ppm(std::uint32_t ppm) const noexcept {
+    const uint128_t scaled = static_cast<uint128_t>(units_) * ppm / 1'000'000u;
+    if (scaled > UINT64_MAX) return amount_error::overflow;
+    return amount(static_cast<std::uint64_t>(scaled));
   }
 
   friend constexpr auto operator<=>(amount, amount) noexcept = default;

@@ -25,9 +25,14 @@ TEST(Amount, SubUnderflowIsAnError) {
 }
 
 TEST(Amount, ProportionalFeeIsExactIn128Bits) {
-  EXPECT_EQ(amount::from_base_units(1'000'000).proportional_ppm(1).base_units(), 1u);
-  EXPECT_EQ(amount::from_base_units(999'999).proportional_ppm(1).base_units(), 0u);
-  EXPECT_EQ(amount::max().proportional_ppm(1'000'000), amount::max());
+  EXPECT_EQ(amount::from_base_units(1'000'000).checked_proportional_ppm(1).value().base_units(), 1u);
+  EXPECT_EQ(amount::from_base_units(999'999).checked_proportional_ppm(1).value().base_units(), 0u);
+  EXPECT_EQ(amount::max().checked_proportional_ppm(1'000'000).value(), amount::max());
+  // A fee above 100 % of a huge amount does not fit: a named error, never a truncated fee.
+  EXPECT_EQ(amount::max().checked_proportional_ppm(1'000'001).error(), amount_error::overflow);
+  EXPECT_EQ(amount::max().checked_proportional_ppm(UINT32_MAX).error(), amount_error::overflow);
+  EXPECT_EQ(amount::from_base_units(1'000'000).checked_proportional_ppm(UINT32_MAX).value().base_units(),
+            UINT32_MAX);
 }
 
 TEST(Amount, CheckedArithmeticMatchesWideArithmetic) {

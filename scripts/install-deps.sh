@@ -7,7 +7,7 @@ packages=(
   libcaf-dev libboost-graph-dev libsecp256k1-dev libmimalloc-dev libcrypto++-dev libssl-dev
   libsqlite3-dev libbenchmark-dev libgtest-dev libgmock-dev
   nlohmann-json3-dev libcurl4-openssl-dev
-  liblzma-dev gnuplot-nox xz-utils
+  liblzma-dev gnuplot-nox xz-utils ccache
 )
 missing=()
 for p in "${packages[@]}"; do
