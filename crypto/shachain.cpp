@@ -101,6 +101,63 @@ std::optional<std::uint64_t> shachain_store::lowest_index() const noexcept {
   return lowest;
 }
 
+std::vector<shachain_entry> shachain_store::entries() const {
+  std::vector<shachain_entry> out;
+  out.reserve(entries_.size());
+  for (const entry& e : entries_) out.push_back({e.index, e.secret});
+  return out;
+}
+
+namespace {
+// The least index >= lowest with exactly `bucket` trailing zeros (bucket 48: only index 0).
+std::uint64_t first_of_bucket_at_or_above(std::uint64_t lowest, unsigned bucket) noexcept {
+  if (bucket >= index_bits) return lowest == 0 ? 0 : shachain_max_index + 1;
+  std::uint64_t high = (lowest + ((std::uint64_t{1} << bucket) - 1)) >> bucket;  // ceil(lowest / 2^b)
+  if ((high & 1U) == 0) ++high;
+  return high << bucket;
+}
+}  // namespace
+
+result<shachain_store, error> shachain_store::restore(std::span<const shachain_entry> entries) {
+  shachain_store out;
+  if (entries.empty()) return out;
+  if (entries.size() > max_entries) return error::shachain_out_of_order;
+  std::uint64_t lowest = shachain_max_index;
+  std::uint64_t highest = 0;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (entries[i].index > shachain_max_index) return error::shachain_index_out_of_range;
+    if (i > 0 && bucket_of(entries[i - 1].index) >= bucket_of(entries[i].index)) return error::shachain_out_of_order;
+    lowest = entries[i].index < lowest ? entries[i].index : lowest;
+    highest = entries[i].index > highest ? entries[i].index : highest;
+  }
+  // Consecutive inserts down to `lowest` leave, in each bucket, the least index >= lowest of that
+  // bucket, and every bucket whose such index was inserted (it is at most the first index).
+  std::size_t next = 0;
+  for (unsigned bucket = 0; bucket <= index_bits; ++bucket) {
+    const std::uint64_t expected = first_of_bucket_at_or_above(lowest, bucket);
+    const bool present = next < entries.size() && bucket_of(entries[next].index) == bucket;
+    if (present) {
+      if (entries[next].index != expected) return error::shachain_out_of_order;
+      ++next;
+    } else if (expected <= highest) {
+      return error::shachain_out_of_order;  // inserted since the first index, so it must be there
+    }
+  }
+  // A lower-bucket secret inserted before a higher-bucket one (larger index) derives from it.
+  for (const shachain_entry& high : entries) {
+    const unsigned hb = bucket_of(high.index);
+    for (const shachain_entry& low : entries) {
+      if (bucket_of(low.index) >= hb || low.index < high.index) continue;
+      if (!derives(high.index, hb, low.index) || derive_bits(high.secret, hb, low.index) != low.secret) {
+        return error::shachain_secret_mismatch;
+      }
+    }
+  }
+  out.entries_.reserve(entries.size());
+  for (const shachain_entry& e : entries) out.entries_.push_back(entry{e.secret, e.index});
+  return out;
+}
+
 std::size_t shachain_store::memory_bytes() const noexcept {
   return sizeof(shachain_store) + entries_.capacity() * sizeof(entry);
 }

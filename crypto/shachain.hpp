@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "base/bytes.hpp"
@@ -27,6 +28,13 @@ inline constexpr std::uint64_t shachain_max_index = (std::uint64_t{1} << 48) - 1
 // The revocation lock secret key of sequence n: the shachain secret mapped to a valid scalar.
 [[nodiscard]] secret_key revocation_secret_key(const bytes32& shachain_secret) noexcept;
 
+// One stored secret of a shachain_store, for persisting it (node/store) and restoring it.
+struct shachain_entry {
+  std::uint64_t index = 0;
+  bytes32 secret;
+  friend bool operator==(const shachain_entry&, const shachain_entry&) = default;
+};
+
 // Receiver-side compact store (BOLT 3 "Efficient Per-commitment Secret Storage").
 // Only occupied buckets are kept, on the heap with exact capacity: millions of channel ends must
 // fit in memory and most have revealed few secrets. After n consecutive secrets at most
@@ -45,6 +53,14 @@ class shachain_store {
   [[nodiscard]] std::optional<std::uint64_t> lowest_index() const noexcept;
   // Occupied buckets (stored secrets); at most max_entries.
   [[nodiscard]] std::size_t entry_count() const noexcept { return entries_.size(); }
+  // The stored secrets, lowest bucket first (what restore() takes back).
+  [[nodiscard]] std::vector<shachain_entry> entries() const;
+  // Rebuilds a store from entries(): accepts exactly what a run of consecutive inserts can leave
+  // (one entry per bucket, lowest bucket first, each the last index of its bucket inserted, every
+  // earlier lower-bucket secret derivable from a later higher-bucket one), else
+  // shachain_index_out_of_range / shachain_out_of_order / shachain_secret_mismatch.
+  // restore(s.entries()) == s for every store s.
+  [[nodiscard]] static result<shachain_store, error> restore(std::span<const shachain_entry> entries);
   // Bytes this store occupies, heap included.
   [[nodiscard]] std::size_t memory_bytes() const noexcept;
 

@@ -56,6 +56,7 @@
 #include "protocol/channel_content.hpp"
 #include "protocol/channel_errors.hpp"
 #include "protocol/channel_events.hpp"
+#include "protocol/channel_snapshot.hpp"
 #include "protocol/commitment.hpp"
 #include "protocol/htlc_book.hpp"
 #include "protocol/messages.hpp"
@@ -203,6 +204,16 @@ class channel {
   // Bytes this channel end occupies, heap included (for memory budgets and tests).
   [[nodiscard]] std::size_t memory_bytes() const noexcept;
 
+  // ---- Persistence (protocol/channel_state_codec.hpp turns snapshots into bytes) ---------------
+  // The state to resume from: everything but the signing key and the derived caches.
+  [[nodiscard]] channel_snapshot snapshot() const;
+  // Rebuilds a channel from a snapshot after checking it is one a channel can be in (named
+  // channel_state_error otherwise): from_snapshot(c.snapshot(), keys) == c, and it then behaves
+  // exactly as c. `keys` must be config.addresses[self]'s key. Costs K key derivations and one
+  // signature check (~100 us).
+  [[nodiscard]] static result<channel, channel_state_error> from_snapshot(channel_snapshot snap,
+                                                                          const crypto::key_pair& keys);
+
   // Equal state, the peer's shachain store included.
   friend bool operator==(const channel& a, const channel& b);
 
@@ -220,6 +231,7 @@ class channel {
   [[nodiscard]] revoke make_own_revoke(std::uint32_t sequence);
   void complete_round();
   [[nodiscard]] bool nothing_pending() const noexcept;
+  [[nodiscard]] status<channel_state_error> check_restored() const;
 
   struct state {
     channel_config config;

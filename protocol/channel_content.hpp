@@ -51,6 +51,9 @@ class lock_ring {
  public:
   lock_ring() = default;
   explicit lock_ring(std::vector<crypto::address> first) : slots_(std::move(first)) {}
+  // A ring restored from storage (protocol/channel_state_codec): slots as slots() returned them.
+  lock_ring(std::uint64_t low, std::vector<crypto::address> slots) : low_(low), slots_(std::move(slots)) {}
+  [[nodiscard]] const std::vector<crypto::address>& slots() const noexcept { return slots_; }
   [[nodiscard]] std::uint64_t low() const noexcept { return low_; }
   [[nodiscard]] std::size_t size() const noexcept { return slots_.size(); }
   [[nodiscard]] std::size_t heap_bytes() const noexcept { return slots_.capacity() * sizeof(crypto::address); }

@@ -25,6 +25,13 @@ class proposal_log {
   [[nodiscard]] bool empty() const noexcept { return entries_.empty(); }
   [[nodiscard]] std::size_t heap_bytes() const noexcept { return entries_.capacity() * sizeof(proposal); }
 
+  // A log restored from storage (protocol/channel_state_codec): entries[i] must have id
+  // dropped_through + 1 + i (the caller checks it).
+  proposal_log(proposal_id dropped_through, std::vector<proposal> entries)
+      : dropped_through_(dropped_through), entries_(std::move(entries)) {}
+  proposal_log() = default;
+  [[nodiscard]] const std::vector<proposal>& entries() const noexcept { return entries_; }
+
   // The proposal with this id, or nullptr if it was dropped or does not exist yet.
   [[nodiscard]] const proposal* find(proposal_id id) const noexcept;
   // Appends the next proposal; its id must be last_id() + 1.
