@@ -85,6 +85,7 @@ result<payment_id, engine_error> engine::submit_payment(node_id payer, const inv
   return impl_->net.submit_payment(payer, inv, arrival_ms);
 }
 status<engine_error> engine::release_hold(const invoice& inv) { return impl_->net.release_hold(inv); }
+status<engine_error> engine::release_holds(std::span<const invoice> invs) { return impl_->net.release_holds(invs); }
 status<engine_error> engine::cancel_hold(const invoice& inv) { return impl_->net.cancel_hold(inv); }
 void engine::set_offline(node_id node) { impl_->net.set_offline(node); }
 
@@ -98,6 +99,7 @@ std::vector<payment_result> engine::results() const { return impl_->net.results(
 std::size_t engine::payments_in_flight() const noexcept { return impl_->net.payments_in_flight(); }
 engine_metrics engine::metrics() const { return impl_->net.metrics(); }
 std::uint64_t engine::wealth_of(node_id node) { return impl_->net.wealth_of(node); }
+std::vector<std::uint64_t> engine::wealth_of_all() { return impl_->net.wealth_of_all(); }
 audit_report engine::audit() { return impl_->net.audit(); }
 close_report engine::close_all() { return impl_->net.close_all(); }
 const engine_config& engine::config() const noexcept { return impl_->net.context().config; }

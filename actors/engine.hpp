@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -189,6 +190,9 @@ class engine {
   // Hold invoices: the payee settles (release) or fails (cancel) the HTLCs it holds.
   [[nodiscard]] status<engine_error> release_hold(const invoice& inv);
   [[nodiscard]] status<engine_error> cancel_hold(const invoice& inv);
+  // Releases many hold invoices at once (sent in chunks, one wait for quiescence per chunk instead
+  // of one per invoice). Every invoice is checked first: on an error nothing is released.
+  [[nodiscard]] status<engine_error> release_holds(std::span<const invoice> invs);
 
   // ---- fault injection ----
   // A node that goes offline stops answering for good (a crash without recovery): its peers settle
@@ -211,6 +215,9 @@ class engine {
   [[nodiscard]] engine_metrics metrics() const;
   // The node's off-chain balance (sum of its ends' base balances) plus its on-chain account.
   [[nodiscard]] std::uint64_t wealth_of(node_id node);
+  // wealth_of() of every node (index = node id) from ONE read of every channel end: the cheap
+  // whole-network read (wealth_of() alone inspects every channel per call).
+  [[nodiscard]] std::vector<std::uint64_t> wealth_of_all();
   [[nodiscard]] audit_report audit();
   // Cooperative close of every channel with nothing pending, then the bank's own audit.
   [[nodiscard]] close_report close_all();

@@ -323,6 +323,24 @@ status<engine_error> network::cancel_hold(const invoice& inv) {
   return {};
 }
 
+status<engine_error> network::release_holds(std::span<const invoice> invs) {
+  std::vector<std::pair<node_id, bytes32>> targets;
+  targets.reserve(invs.size());
+  for (const invoice& inv : invs) {
+    const bytes32 hash = to_bytes32(inv.payment_hash);
+    auto it = invoices_.find(hash);
+    if (it == invoices_.end()) return engine_error::unknown_invoice;
+    if (!it->second.hold) return engine_error::invoice_not_held;
+    targets.emplace_back(it->second.payee, hash);
+  }
+  start_pending();
+  in_chunks(targets.size(), [&](std::size_t i) {
+    post_external(*ctx_, ctx_->nodes[targets[i].first]->actor, release_atom::value, targets[i].second);
+  });
+  quiesce_();
+  return {};
+}
+
 void network::set_offline(node_id node) {
   if (node < ctx_->nodes.size()) ctx_->nodes[node]->online.store(false);
 }
@@ -519,6 +537,24 @@ std::uint64_t network::wealth_of(node_id node) {
   }
   return w;
 }
+
+std::vector<std::uint64_t> network::wealth_from(
+    const std::vector<std::array<std::optional<channel_report>, 2>>& reports) const {
+  std::vector<std::uint64_t> out(ctx_->nodes.size());
+  for (std::size_t n = 0; n < out.size(); ++n) out[n] = ledger_.balance_of(ctx_->nodes[n]->keys.addr).base_units();
+  for (std::size_t c = 0; c < reports.size() && c < ctx_->channels.size(); ++c) {
+    const channel_entry& entry = *ctx_->channels[c];
+    const auto* bank = ledger_.find(entry.bank);
+    if (bank == nullptr || bank->state != chain::bank_state::running) continue;
+    for (std::size_t side = 0; side < 2; ++side) {
+      const auto& r = reports[c][side];
+      if (r && r->open && !r->on_chain) out[entry.nodes[side]] += r->balances[side].base_units();
+    }
+  }
+  return out;
+}
+
+std::vector<std::uint64_t> network::wealth_of_all() { return wealth_from(inspect_all()); }
 
 audit_report network::audit() {
   audit_report out;

@@ -273,6 +273,7 @@ class network {
                                                                std::uint64_t arrival_ms);
   [[nodiscard]] status<engine_error> release_hold(const invoice& inv);
   [[nodiscard]] status<engine_error> cancel_hold(const invoice& inv);
+  [[nodiscard]] status<engine_error> release_holds(std::span<const invoice> invs);
   void set_offline(node_id node);
 
   void run_until(std::uint64_t time_ms);
@@ -285,6 +286,7 @@ class network {
   [[nodiscard]] std::size_t payments_in_flight() const noexcept;
   [[nodiscard]] engine_metrics metrics() const;
   [[nodiscard]] std::uint64_t wealth_of(node_id node);
+  [[nodiscard]] std::vector<std::uint64_t> wealth_of_all();
   [[nodiscard]] audit_report audit();
   [[nodiscard]] close_report close_all();
 
@@ -304,6 +306,9 @@ class network {
   void set_time(std::uint64_t time_ms);
   void rebuild_snapshot();
   [[nodiscard]] payment_result to_result(const payment_record& r) const;
+  // wealth_of() for every node, from reports of every channel end.
+  [[nodiscard]] std::vector<std::uint64_t> wealth_from(
+      const std::vector<std::array<std::optional<channel_report>, 2>>& reports) const;
   // Sends in chunks of at most `chunk` and waits for quiescence between chunks (CAF's scheduling trap).
   template <class F>
   void in_chunks(std::size_t n, F&& send_one);

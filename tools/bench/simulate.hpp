@@ -31,7 +31,7 @@ struct simulate_options {
   std::uint32_t threads = 2;
   std::uint64_t tick_ms = 100;
   std::string json_path;                 // empty: no JSON
-  std::uint32_t wealth_check_nodes = 8;  // see wealth_sample(): each node read inspects every channel
+  std::uint32_t wealth_check_nodes = 8;  // see wealth_sample(); all read in one pass (engine::wealth_of_all)
   bool progress = false;                 // force the progress line on a non-terminal stderr
 };
 

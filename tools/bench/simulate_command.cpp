@@ -82,7 +82,7 @@ int run_simulate(std::span<const std::string_view> args, tool_io& io) {
                opt.tick_ms, 1, 3'600'000)
       .add_u32("--check-nodes", "N",
                "how many nodes' final wealth the tool compares with their payments (all nodes when there are at "
-               "most N, else the N/2 most active and N/2 spread over the ids; each read inspects every channel)",
+               "most N, else the N/2 most active and N/2 spread over the ids; all read in one pass over every channel)",
                opt.wealth_check_nodes, 0, UINT32_MAX)
       .add_switch("--progress", "show the progress line even when stderr is not a terminal", opt.progress);
 
