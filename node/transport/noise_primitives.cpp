@@ -70,6 +70,17 @@ node_id compress(const crypto::public_key& key) noexcept {
   return out;
 }
 
+std::optional<crypto::public_key> decompress(const node_id& id) noexcept {
+  secp256k1_pubkey pub;
+  if (!parse_point(pub, id)) return std::nullopt;
+  std::array<std::uint8_t, 65> full{};
+  std::size_t len = full.size();
+  secp256k1_ec_pubkey_serialize(crypto::detail::secp_context(), full.data(), &len, &pub, SECP256K1_EC_UNCOMPRESSED);
+  crypto::public_key out;
+  std::memcpy(out.data(), full.data() + 1, 64);
+  return out;
+}
+
 bool is_valid_node_id(const node_id& id) noexcept {
   secp256k1_pubkey pub;
   return parse_point(pub, id);

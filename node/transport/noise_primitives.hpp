@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "base/bytes.hpp"
 #include "base/result.hpp"
@@ -22,6 +23,8 @@ inline constexpr std::size_t mac_bytes = 16;
 [[nodiscard]] node_id node_id_of(const crypto::secret_key& key) noexcept;
 // Compresses a 64-byte X || Y public key (crypto::public_key) into a node_id.
 [[nodiscard]] node_id compress(const crypto::public_key& key) noexcept;
+// The 64-byte X || Y form of a node id (nullopt if it is not a point on the curve).
+[[nodiscard]] std::optional<crypto::public_key> decompress(const node_id& id) noexcept;
 // Whether 33 bytes parse as a compressed point on the curve (prefix 02/03, X on the curve).
 [[nodiscard]] bool is_valid_node_id(const node_id& id) noexcept;
 

@@ -199,6 +199,7 @@ void peer_connection::read_available() {
     if (room == 0) return;
     const ssize_t n = ::recv(fd_, buf.data(), std::min(buf.size(), room), 0);
     if (n > 0) {
+      bytes_received_ += static_cast<std::uint64_t>(n);
       after_session_call(session_.on_bytes(byte_span(buf.data(), static_cast<std::size_t>(n)), monotonic_ms(), out_));
       continue;
     }
@@ -219,6 +220,7 @@ void peer_connection::write_pending() {
     const ssize_t n = ::send(fd_, out_.data() + out_sent_, unsent(), MSG_NOSIGNAL);
     if (n > 0) {
       out_sent_ += static_cast<std::size_t>(n);
+      bytes_sent_ += static_cast<std::uint64_t>(n);
       continue;
     }
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;

@@ -96,6 +96,9 @@ class peer_connection {
   // The most bytes ever held in each direction (for tests of the cap).
   [[nodiscard]] std::size_t peak_unsent_bytes() const noexcept { return peak_unsent_; }
   [[nodiscard]] std::size_t peak_inbound_bytes() const noexcept { return peak_inbound_; }
+  // Raw bytes read from / written to the socket since the connection started (handshake included).
+  [[nodiscard]] std::uint64_t bytes_received() const noexcept { return bytes_received_; }
+  [[nodiscard]] std::uint64_t bytes_sent() const noexcept { return bytes_sent_; }
 
  private:
   peer_connection(int fd, bool connecting, peer_session session);
@@ -113,6 +116,8 @@ class peer_connection {
   std::size_t out_sent_ = 0;
   std::size_t peak_unsent_ = 0;
   std::size_t peak_inbound_ = 0;
+  std::uint64_t bytes_received_ = 0;
+  std::uint64_t bytes_sent_ = 0;
 };
 
 // One poll(2) over the connections (and the listener, if any) for at most timeout_ms; then

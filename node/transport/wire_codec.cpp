@@ -1,6 +1,7 @@
 #include "node/transport/wire_codec.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 namespace clearway::node::transport {
@@ -175,6 +176,8 @@ std::string_view to_string(wire_error e) noexcept {
     case wire_error::field_too_long: return "field_too_long: a field longer than its u16 length prefix allows";
     case wire_error::message_too_large: return "message_too_large: encoded message over 65535 bytes";
     case wire_error::cannot_encode_ignored: return "cannot_encode_ignored: an ignored message has no encoding";
+    case wire_error::invalid_policy: return "invalid_policy: bytes after a policy's last field";
+    case wire_error::invalid_route: return "invalid_route: a route with no hop, too many hops or trailing bytes";
     case wire_error::invalid_tlv_record: return "invalid_tlv_record: an extra TLV record is even, duplicated or out of order";
   }
   return "unknown_wire_error";
@@ -225,6 +228,55 @@ result<std::uint64_t, wire_error> read_bigsize(byte_span in, std::size_t& pos) {
   return v;
 }
 
+namespace {
+
+bool read_u64(reader& r, std::uint64_t& out) {
+  std::array<std::uint8_t, 8> b{};
+  if (!r.bytes(b.data(), 8)) return false;
+  out = 0;
+  for (const std::uint8_t x : b) out = (out << 8) | x;
+  return true;
+}
+
+void put_u64(byte_vector& out, std::uint64_t v) {
+  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(v >> shift));
+}
+
+result<wire_message, wire_error> decode_route(reader& r) {
+  route_wire m;
+  std::uint8_t count = 0;
+  if (!r.bytes(m.channel.data(), 32) || !read_u64(r, m.htlc) || !r.bytes(&count, 1)) return wire_error::truncated;
+  if (count == 0 || count > max_route_hops) return wire_error::invalid_route;
+  m.hops.resize(count);
+  for (route_hop& h : m.hops) {
+    std::uint64_t value = 0;
+    if (!r.bytes(h.next_channel.data(), 32) || !read_u64(r, value) || !read_u64(r, h.time_lock_s)) {
+      return wire_error::truncated;
+    }
+    h.amount = protocol::amount::from_base_units(value);
+  }
+  if (r.remaining() != 0) return wire_error::invalid_route;
+  return wire_message{std::move(m)};
+}
+
+result<wire_message, wire_error> decode_policy(reader& r) {
+  policy_wire m;
+  std::uint64_t base = 0;
+  std::uint64_t ppm = 0;
+  std::array<std::uint8_t, 4> ppm_bytes{};
+  if (!r.bytes(m.channel.data(), 32) || !read_u64(r, base) || !r.bytes(ppm_bytes.data(), 4) ||
+      !read_u64(r, m.time_lock_delta_s)) {
+    return wire_error::truncated;
+  }
+  for (const std::uint8_t x : ppm_bytes) ppm = (ppm << 8) | x;
+  if (r.remaining() != 0) return wire_error::invalid_policy;
+  m.fee_base = protocol::amount::from_base_units(base);
+  m.fee_ppm = static_cast<std::uint32_t>(ppm);
+  return wire_message{m};
+}
+
+}  // namespace
+
 result<wire_message, wire_decode_failure> decode_wire_detailed(byte_span bytes) {
   reader r{bytes};
   std::uint16_t type = 0;
@@ -247,6 +299,8 @@ result<wire_message, wire_decode_failure> decode_wire_detailed(byte_span bytes) 
       m.message = std::move(inner).value();
       return wire_message{std::move(m)};
     }
+    case wire_type::route: return plain(decode_route(r));
+    case wire_type::policy: return plain(decode_policy(r));
   }
   if (type % 2 == 0) return wire_decode_failure{wire_error::unknown_even_type, std::nullopt};
   return wire_message{ignored_wire{type}};
@@ -307,6 +361,27 @@ result<byte_vector, wire_error> encode_wire(const wire_message& m) {
             out.insert(out.end(), inner.begin(), inner.end());
             return {};
           },
+          [&](const route_wire& v) -> status<wire_error> {
+            if (v.hops.empty() || v.hops.size() > max_route_hops) return wire_error::invalid_route;
+            put_u16(out, static_cast<std::uint16_t>(wire_type::route));
+            out.insert(out.end(), v.channel.bytes.begin(), v.channel.bytes.end());
+            put_u64(out, v.htlc);
+            out.push_back(static_cast<std::uint8_t>(v.hops.size()));
+            for (const route_hop& h : v.hops) {
+              out.insert(out.end(), h.next_channel.bytes.begin(), h.next_channel.bytes.end());
+              put_u64(out, h.amount.base_units());
+              put_u64(out, h.time_lock_s);
+            }
+            return {};
+          },
+          [&](const policy_wire& v) -> status<wire_error> {
+            put_u16(out, static_cast<std::uint16_t>(wire_type::policy));
+            out.insert(out.end(), v.channel.bytes.begin(), v.channel.bytes.end());
+            put_u64(out, v.fee_base.base_units());
+            for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(v.fee_ppm >> shift));
+            put_u64(out, v.time_lock_delta_s);
+            return {};
+          },
           [&](const ignored_wire&) -> status<wire_error> { return wire_error::cannot_encode_ignored; },
       },
       m);
@@ -316,7 +391,7 @@ result<byte_vector, wire_error> encode_wire(const wire_message& m) {
 }
 
 std::string_view wire_message_name(const wire_message& m) noexcept {
-  static constexpr std::string_view names[] = {"init", "error", "warning", "ping", "pong", "channel", "ignored"};
+  static constexpr std::string_view names[] = {"init", "error", "warning", "ping", "pong", "channel", "route", "policy", "ignored"};
   return names[m.index()];
 }
 

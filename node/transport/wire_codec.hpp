@@ -7,8 +7,11 @@
 // Canonical: encode(decode(b)) == b for every accepted b that is not ignored_wire. Decoding never
 // allocates more than the input's length justifies.
 //
-// Types: 1 warning, 16 init, 17 error, 18 ping, 19 pong, 32768 channel_wire (Clearway's range
-// starts at 32768; 32769-32799 are reserved for it).
+// Types: 1 warning, 16 init, 17 error, 18 ping, 19 pong, 32768 channel_wire, 32770 route_wire
+// (Clearway's range starts at 32768; 32769-32799 are reserved for it). route_wire has no TLV
+// stream: u16 type, channel (32), htlc (u64), u8 hop count (1..20), then per hop next_channel (32),
+// amount (u64), time_lock_s (u64). 32772 policy_wire: u16 type, channel (32), fee_base (u64),
+// fee_ppm (u32), time_lock_delta_s (u64), nothing after.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +32,8 @@ enum class wire_type : std::uint16_t {
   ping = 18,
   pong = 19,
   channel = 32768,
+  route = 32770,
+  policy = 32772,
 };
 inline constexpr std::uint16_t clearway_type_range_first = 32768;
 inline constexpr std::uint16_t clearway_type_range_last = 32799;
@@ -48,6 +53,8 @@ enum class wire_error {
   message_too_large,         // encode: the message exceeds 65535 bytes
   cannot_encode_ignored,     // encode: ignored_wire has no bytes
   invalid_tlv_record,        // encode: an unknown TLV that is even or not strictly increasing
+  invalid_route,             // route_wire: no hop, more than max_route_hops, or bytes after the last hop
+  invalid_policy,            // policy_wire: bytes after its last field
 };
 
 [[nodiscard]] std::string_view to_string(wire_error e) noexcept;

@@ -56,6 +56,8 @@ extern "C" void clearway_fuzz_seeds(std::vector<std::vector<std::uint8_t>>* out)
       pong_wire{byte_vector(10), {{301, {}}}},
       channel_wire{cid, protocol::pay{1, protocol::amount::from_base_units(5)}},
       channel_wire{cid, protocol::add_htlc{2, protocol::amount::from_base_units(5), bytes32{}, 1'700'000'000}},
+      route_wire{cid, 2, {{cid, protocol::amount::from_base_units(7), 1'700'003'600}, {channel_id{}, protocol::amount::from_base_units(5), 1'700'000'000}}},
+      policy_wire{cid, protocol::amount::from_base_units(1000), 1, 3600},
   };
   for (const auto& m : samples) out->push_back(*encode_wire(m));
 }

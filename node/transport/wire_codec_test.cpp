@@ -71,6 +71,8 @@ TEST(WireCodec, RoundTripsEveryMessage) {
       pong_wire{byte_vector(10), {}},
       channel_wire{cid, protocol::pay{1, protocol::amount::from_base_units(5)}},
       channel_wire{cid, protocol::error_message{3, "closing"}},
+      route_wire{cid, 7, {{cid, protocol::amount::from_base_units(1000), 1'700'003'600}, {channel_id{}, protocol::amount::from_base_units(990), 1'700'000'000}}},
+      policy_wire{cid, protocol::amount::from_base_units(1000), 250, 3600},
   };
   for (const auto& m : samples) {
     auto bytes = encode_wire(m);
@@ -96,11 +98,44 @@ TEST(WireCodec, KnownLayouts) {
   EXPECT_EQ(to_hex(*encode_wire(*m)), to_hex(init));
 }
 
+TEST(WireCodec, RouteLayoutAndRefusals) {
+  channel_id cid;
+  cid.bytes.fill(0x11);
+  const route_wire one{cid, 3, {{channel_id{}, protocol::amount::from_base_units(5), 9}}};
+  const byte_vector bytes = *encode_wire(one);
+  // type 8002, channel, htlc 3, one hop of 32 + 8 + 8 bytes.
+  EXPECT_EQ(bytes.size(), 2u + 32 + 8 + 1 + 48);
+  EXPECT_EQ(to_hex(byte_vector(bytes.begin(), bytes.begin() + 2)), "8002");
+  byte_vector trailing = bytes;
+  trailing.push_back(0);
+  EXPECT_EQ(decode_wire(trailing).error(), wire_error::invalid_route);
+  byte_vector no_hop(bytes.begin(), bytes.begin() + 2 + 32 + 8);
+  no_hop.push_back(0);
+  EXPECT_EQ(decode_wire(no_hop).error(), wire_error::invalid_route);
+  byte_vector too_many(bytes.begin(), bytes.begin() + 2 + 32 + 8);
+  too_many.push_back(static_cast<std::uint8_t>(max_route_hops + 1));
+  EXPECT_EQ(decode_wire(too_many).error(), wire_error::invalid_route);
+  EXPECT_EQ(decode_wire(byte_vector(bytes.begin(), bytes.end() - 1)).error(), wire_error::truncated);
+  EXPECT_EQ(encode_wire(route_wire{cid, 3, {}}).error(), wire_error::invalid_route);
+}
+
+TEST(WireCodec, PolicyLayoutAndRefusals) {
+  channel_id cid;
+  cid.bytes.fill(0x22);
+  const byte_vector bytes = *encode_wire(policy_wire{cid, protocol::amount::from_base_units(1), 2, 3});
+  EXPECT_EQ(bytes.size(), 2u + 32 + 8 + 4 + 8);
+  EXPECT_EQ(to_hex(byte_vector(bytes.end() - 20, bytes.end())), "0000000000000001" "00000002" "0000000000000003");
+  byte_vector trailing = bytes;
+  trailing.push_back(1);
+  EXPECT_EQ(decode_wire(trailing).error(), wire_error::invalid_policy);
+  EXPECT_EQ(decode_wire(byte_vector(bytes.begin(), bytes.end() - 1)).error(), wire_error::truncated);
+}
+
 TEST(WireCodec, OddTypesAreIgnoredEvenTypesAreErrors) {
   auto odd = decode_wire(hex("8001deadbeef"));
   ASSERT_TRUE(odd.has_value());
   EXPECT_EQ(std::get<ignored_wire>(*odd).type, 0x8001);
-  EXPECT_EQ(decode_error_of(hex("8002deadbeef")), wire_error::unknown_even_type);
+  EXPECT_EQ(decode_error_of(hex("8006deadbeef")), wire_error::unknown_even_type);
   EXPECT_EQ(decode_error_of(hex("0000")), wire_error::unknown_even_type);
   EXPECT_EQ(decode_error_of(hex("00")), wire_error::missing_type);
   EXPECT_EQ(decode_error_of(hex("")), wire_error::missing_type);

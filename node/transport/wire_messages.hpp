@@ -77,12 +77,43 @@ struct channel_wire {
   friend bool operator==(const channel_wire&, const channel_wire&) = default;
 };
 
+// type 32770: how to carry on the HTLC the sender offers next on `channel` (source routing; sent just
+// before that add_htlc, whose proposal id is `htlc`). hops[0] is for the receiver: where to forward
+// (next_channel), how much (amount) and with which time lock; a next_channel of all zeros means the
+// receiver is the payee, and then amount and time lock must equal the HTLC's own. The rest of the
+// hops are passed on. In clear text: the payer's route is visible to every hop (no onion yet).
+inline constexpr std::size_t max_route_hops = 20;
+struct route_hop {
+  channel_id next_channel;
+  protocol::amount amount;
+  std::uint64_t time_lock_s = 0;
+  friend bool operator==(const route_hop&, const route_hop&) = default;
+};
+struct route_wire {
+  channel_id channel;
+  std::uint64_t htlc = 0;
+  std::vector<route_hop> hops;  // 1 .. max_route_hops
+  friend bool operator==(const route_wire&, const route_wire&) = default;
+};
+
+// type 32772: the sender's forwarding policy for HTLCs it forwards out over `channel` (what a payer
+// pays it and the time-lock delta it keeps). Sent when the channel opens and when it changes.
+struct policy_wire {
+  channel_id channel;
+  protocol::amount fee_base;
+  std::uint32_t fee_ppm = 0;
+  std::uint64_t time_lock_delta_s = 0;
+  friend bool operator==(const policy_wire&, const policy_wire&) = default;
+};
+
 // A message of an odd type this node does not know: BOLT 1 says ignore it. Only the type is kept.
 struct ignored_wire {
   std::uint16_t type = 0;
   friend bool operator==(const ignored_wire&, const ignored_wire&) = default;
 };
 
-using wire_message = std::variant<init_message, error_wire, warning_wire, ping_wire, pong_wire, channel_wire, ignored_wire>;
+using wire_message =
+    std::variant<init_message, error_wire, warning_wire, ping_wire, pong_wire, channel_wire, route_wire, policy_wire,
+                 ignored_wire>;
 
 }  // namespace clearway::node::transport

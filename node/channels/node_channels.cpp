@@ -1,0 +1,560 @@
+#include "node/channels/node_channels.hpp"
+
+#include <algorithm>
+#include <set>
+#include <utility>
+
+#include "crypto/hash.hpp"
+#include "node/transport/noise_primitives.hpp"
+#include "protocol/channel_opening.hpp"
+
+namespace clearway::node::channels {
+
+using protocol::amount;
+using protocol::party;
+
+struct node_channels::channel_record {
+  channel_id id;
+  node_id peer;
+  chain::bank_id bank;
+  party side = party::zero;
+  protocol::channel_config config;
+  bytes32 seed;
+  std::vector<crypto::address> own_first_locks;
+  std::optional<protocol::channel> chan;
+  bool policy_sent = false;
+  std::optional<transport::policy_wire> peer_policy;  // how the peer forwards out over this channel
+  // Forwarding instructions for the peer's HTLCs, by the peer's proposal id (route_wire comes first).
+  std::map<protocol::htlc_id, std::vector<transport::route_hop>> routes;
+};
+
+namespace {
+
+channel_id channel_id_of(const crypto::address& bank_address) {
+  const bytes32 h = crypto::sha256(bank_address.span());
+  channel_id out;
+  std::copy(h.bytes.begin(), h.bytes.end(), out.bytes.begin());
+  return out;
+}
+
+bytes32 channel_seed(const bytes32& node_seed, const crypto::address& bank_address) {
+  byte_vector material(node_seed.bytes.begin(), node_seed.bytes.end());
+  material.insert(material.end(), bank_address.bytes.begin(), bank_address.bytes.end());
+  return crypto::sha256(material);
+}
+
+bool is_final(const transport::route_hop& h) noexcept { return h.next_channel == channel_id{}; }
+
+// The fee a forwarder with (base, ppm) takes for forwarding `value`.
+result<amount, node_failure> fee_for(amount base, std::uint32_t ppm, amount value) {
+  auto proportional = value.checked_proportional_ppm(ppm);
+  if (!proportional) return node_failure{node_error::amount_overflow};
+  auto fee = base.checked_add(*proportional);
+  if (!fee) return node_failure{node_error::amount_overflow};
+  return *fee;
+}
+
+// Whether our own proposals wait for a round (the peer starts rounds for its own).
+bool own_proposals_uncovered(const protocol::channel& ch) {
+  return ch.last_proposal_id(ch.self()) > ch.latest_content().covered[protocol::index_of(ch.self())];
+}
+
+}  // namespace
+
+node_channels::node_channels(const crypto::key_pair& identity, const bytes32& seed, const node_settings& settings,
+                             chain::bank_backend& bank, bank_finder& finder)
+    : identity_(identity), id_(transport::compress(identity.pub)), seed_(seed), settings_(settings), bank_(bank),
+      finder_(finder) {}
+
+node_channels::~node_channels() = default;
+
+node_channels::channel_record* node_channels::find(const channel_id& id) {
+  auto it = channels_.find(id);
+  return it == channels_.end() ? nullptr : it->second.get();
+}
+const node_channels::channel_record* node_channels::find(const channel_id& id) const {
+  auto it = channels_.find(id);
+  return it == channels_.end() ? nullptr : it->second.get();
+}
+
+void node_channels::send(const channel_record& c, protocol::message m) {
+  outbox_.push_back(outbound{c.peer, transport::channel_wire{c.id, std::move(m)}});
+}
+
+std::vector<outbound> node_channels::take_outbox() {
+  std::vector<outbound> out;
+  out.swap(outbox_);
+  return out;
+}
+
+// ---- opening ----
+
+result<channel_id, node_failure> node_channels::open_channel(const node_id& peer, amount own_deposit,
+                                                            amount peer_deposit) {
+  const auto peer_key = transport::decompress(peer);
+  if (!peer_key || peer == id_) return node_failure{node_error::invalid_peer};
+  protocol::channel_config config;
+  config.addresses = {identity_.addr, crypto::address_of(*peer_key)};
+  config.public_keys = {identity_.pub, *peer_key};
+  config.deposits = {own_deposit, peer_deposit};
+  config.freeze_time_s = settings_.freeze_time_s;
+  config.bank.bytes.fill(0xff);  // checked with a stand-in bank first, so nothing goes on chain for a bad config
+  if (auto ok = protocol::validate_config(config); !ok) return node_failure{node_error::protocol_refused, ok.error()};
+
+  chain::create_args args;
+  args.clients = config.addresses;
+  args.deposits = config.deposits;
+  args.min_freeze_time_s = settings_.freeze_time_s;
+  args.funding_timeout_s = settings_.funding_timeout_s;
+  auto bank = bank_.create(identity_.addr, args);
+  if (!bank) return node_failure{node_error::chain_refused, bank.error()};
+  if (auto ok = bank_.deposit(identity_.addr, *bank, own_deposit); !ok) {
+    return node_failure{node_error::chain_refused, ok.error()};
+  }
+  auto view = bank_.state(*bank);
+  if (!view) return node_failure{node_error::chain_refused, view.error()};
+  config.bank = view->bank_address;
+
+  auto rec = std::make_unique<channel_record>();
+  rec->id = channel_id_of(config.bank);
+  rec->peer = peer;
+  rec->bank = *bank;
+  rec->side = party::zero;
+  rec->config = config;
+  rec->seed = channel_seed(seed_, config.bank);
+  rec->own_first_locks = protocol::derive_lock_addresses(rec->seed, 0, config.lock_batch);
+  outbox_.push_back(outbound{peer, transport::channel_wire{rec->id, protocol::make_open_channel(config, rec->own_first_locks)}});
+  const channel_id id = rec->id;
+  channels_.emplace(id, std::move(rec));
+  return id;
+}
+
+status<node_failure> node_channels::on_open(const node_id& from, const channel_id& id, const protocol::open_channel& m) {
+  if (find(id) != nullptr) return node_failure{node_error::unexpected_message};
+  const auto peer_key = transport::decompress(from);
+  if (!peer_key) return node_failure{node_error::invalid_peer};
+  if (id != channel_id_of(m.bank) || m.parties[0] != crypto::address_of(*peer_key) || m.parties[1] != identity_.addr) {
+    return node_failure{node_error::open_mismatch};
+  }
+  auto bank = finder_.find(m.bank);
+  if (!bank) return node_failure{node_error::chain_refused, bank.error()};
+  auto view = bank_.state(*bank);
+  if (!view) return node_failure{node_error::chain_refused, view.error()};
+  if (view->bank_address != m.bank || view->state != chain::bank_state::funding || view->clients != m.parties ||
+      view->deposits != m.deposits || !view->deposited[0] || view->deposited[1] ||
+      view->min_freeze_time_s > m.freeze_time_s) {
+    return node_failure{node_error::open_mismatch};
+  }
+  if (m.deposits[1] > settings_.max_accept_deposit) return node_failure{node_error::deposit_refused};
+
+  protocol::channel_config config;
+  config.bank = m.bank;
+  config.addresses = m.parties;
+  config.public_keys = {*peer_key, identity_.pub};
+  config.deposits = m.deposits;
+  config.freeze_time_s = m.freeze_time_s;
+  if (auto ok = protocol::validate_config(config); !ok) return node_failure{node_error::protocol_refused, ok.error()};
+  if (auto ok = protocol::check_open_channel(config, m); !ok) return node_failure{node_error::protocol_refused, ok.error()};
+
+  auto rec = std::make_unique<channel_record>();
+  rec->id = id;
+  rec->peer = from;
+  rec->bank = *bank;
+  rec->side = party::one;
+  rec->config = config;
+  rec->seed = channel_seed(seed_, config.bank);
+  rec->own_first_locks = protocol::derive_lock_addresses(rec->seed, 0, config.lock_batch);
+  auto chan = protocol::channel::create(config, party::one, identity_, rec->seed, m.first_locks, rec->own_first_locks);
+  if (!chan) return node_failure{node_error::protocol_refused, chan.error()};
+  // Everything is checked: now the deposit, then the answer.
+  if (auto ok = bank_.deposit(identity_.addr, *bank, m.deposits[1]); !ok) {
+    return node_failure{node_error::chain_refused, ok.error()};
+  }
+  rec->chan.emplace(std::move(*chan));
+  send(*rec, protocol::make_accept_channel(config, rec->own_first_locks));
+  auto first = rec->chan->initial_commit();
+  if (first) send(*rec, *first);
+  channels_.emplace(id, std::move(rec));
+  return {};
+}
+
+status<node_failure> node_channels::create_protocol_channel(channel_record& c,
+                                                            std::span<const crypto::address> peer_locks) {
+  auto chan = protocol::channel::create(c.config, c.side, identity_, c.seed, peer_locks, c.own_first_locks);
+  if (!chan) return node_failure{node_error::protocol_refused, chan.error()};
+  auto first = chan->initial_commit();
+  if (!first) return node_failure{node_error::protocol_refused, first.error()};
+  c.chan.emplace(std::move(*chan));
+  send(c, *first);
+  return {};
+}
+
+// ---- messages ----
+
+status<node_failure> node_channels::on_message(const node_id& from, const transport::wire_message& msg,
+                                               std::uint64_t now_s) {
+  if (const auto* w = std::get_if<transport::channel_wire>(&msg)) {
+    if (const auto* open = std::get_if<protocol::open_channel>(&w->message)) return on_open(from, w->channel, *open);
+    channel_record* c = find(w->channel);
+    if (c == nullptr || c->peer != from) return node_failure{node_error::unknown_channel};
+    auto st = on_channel_message(*c, w->message, now_s);
+    if (!st) return st;
+    pump(*c, now_s);
+    return {};
+  }
+  if (const auto* r = std::get_if<transport::route_wire>(&msg)) {
+    channel_record* c = find(r->channel);
+    if (c == nullptr || c->peer != from) return node_failure{node_error::unknown_channel};
+    if (!c->chan) return node_failure{node_error::channel_not_open};
+    // A route names a proposal the peer has not sent yet, once, and no more of them wait than HTLCs fit.
+    if (r->htlc <= c->chan->last_proposal_id(c->chan->peer()) || c->routes.contains(r->htlc) ||
+        c->routes.size() >= 2 * static_cast<std::size_t>(c->config.limits.max_accepted_htlcs)) {
+      return node_failure{node_error::bad_route};
+    }
+    c->routes.emplace(r->htlc, r->hops);
+    return {};
+  }
+  if (const auto* p = std::get_if<transport::policy_wire>(&msg)) {
+    channel_record* c = find(p->channel);
+    if (c == nullptr || c->peer != from) return node_failure{node_error::unknown_channel};
+    c->peer_policy = *p;
+    return {};
+  }
+  return node_failure{node_error::unexpected_message};  // init, ping, pong and errors are the transport's
+}
+
+status<node_failure> node_channels::on_channel_message(channel_record& c, const protocol::message& m,
+                                                       std::uint64_t now_s) {
+  auto refused = [](protocol::channel_error e) { return node_failure{node_error::protocol_refused, e}; };
+  return std::visit(
+      [&](const auto& v) -> status<node_failure> {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, protocol::accept_channel>) {
+          if (c.chan || c.side != party::zero) return node_failure{node_error::unexpected_message};
+          if (auto ok = protocol::check_accept_channel(c.config, v); !ok) return refused(ok.error());
+          return create_protocol_channel(c, v.first_locks);
+        } else if constexpr (std::is_same_v<T, protocol::error_message> || std::is_same_v<T, protocol::open_channel> ||
+                             std::is_same_v<T, protocol::close_request>) {
+          return node_failure{node_error::unexpected_message};
+        } else {
+          if (!c.chan) return node_failure{node_error::channel_not_open};
+          if constexpr (std::is_same_v<T, protocol::commit>) {
+            auto reply = c.chan->receive_commit(v);
+            if (!reply) return refused(reply.error());
+            if (reply->countersign) send(c, *reply->countersign);
+            if (reply->revocation) send(c, *reply->revocation);
+          } else if constexpr (std::is_same_v<T, protocol::revoke>) {
+            if (auto ok = c.chan->receive_revoke(v); !ok) return refused(ok.error());
+          } else if constexpr (std::is_same_v<T, protocol::add_htlc>) {
+            if (auto ok = c.chan->receive_add_htlc(v, now_s); !ok) return refused(ok.error());
+          } else if constexpr (std::is_same_v<T, protocol::fulfill_htlc>) {
+            if (auto ok = c.chan->receive_fulfill(v); !ok) return refused(ok.error());
+          } else if constexpr (std::is_same_v<T, protocol::fail_htlc>) {
+            if (auto ok = c.chan->receive_fail(v); !ok) return refused(ok.error());
+          } else if constexpr (std::is_same_v<T, protocol::pay>) {
+            if (auto ok = c.chan->receive_pay(v); !ok) return refused(ok.error());
+          }
+          return {};
+        }
+      },
+      m);
+}
+
+// ---- events and rounds ----
+
+void node_channels::pump(channel_record& first, std::uint64_t now_s) {
+  // Acting on one channel's events proposes on others (forward, settle upstream): run until calm.
+  std::set<channel_id> dirty{first.id};
+  while (!dirty.empty()) {
+    channel_record* c = find(*dirty.begin());
+    dirty.erase(dirty.begin());
+    if (c == nullptr || !c->chan) continue;
+    const std::size_t outbox_before = outbox_.size();
+    for (const protocol::channel_event& e : c->chan->drain_events()) {
+      const party own = c->chan->self();
+      if (const auto* in = std::get_if<protocol::htlc_locked_in>(&e)) {
+        if (in->terms.offerer != own) on_locked_in(*c, *in, now_s);
+      } else if (const auto* ok = std::get_if<protocol::htlc_fulfilled>(&e)) {
+        if (ok->terms.offerer == own) on_offered_resolved({c->id, ok->id}, ok->preimage, {}, now_s);
+      } else if (const auto* bad = std::get_if<protocol::htlc_failed>(&e)) {
+        if (bad->terms.offerer == own) on_offered_resolved({c->id, bad->id}, std::nullopt, bad->reason, now_s);
+      }
+    }
+    if (c->chan->is_open() && !c->policy_sent) {
+      c->policy_sent = true;
+      outbox_.push_back(outbound{c->peer, transport::policy_wire{c->id, settings_.fee_base, settings_.fee_ppm,
+                                                                 settings_.time_lock_delta_s}});
+    }
+    if (c->chan->is_open() && c->chan->round() == protocol::round_state::idle && own_proposals_uncovered(*c->chan)) {
+      if (auto commit = c->chan->initiate_commit()) send(*c, *commit);
+    }
+    // Channels we proposed on while handling these events need their own round.
+    for (std::size_t i = outbox_before; i < outbox_.size(); ++i) {
+      if (const auto* w = std::get_if<transport::channel_wire>(&outbox_[i].message); w && w->channel != c->id) {
+        dirty.insert(w->channel);
+      }
+    }
+  }
+}
+
+void node_channels::on_locked_in(channel_record& c, const protocol::htlc_locked_in& e, std::uint64_t now_s) {
+  const htlc_key key{c.id, e.id};
+  auto route = c.routes.extract(e.id);
+  if (route.empty()) return fail_incoming(key, protocol::fail_reason::incorrect_details, now_s);
+  const std::vector<transport::route_hop>& hops = route.mapped();
+  const transport::route_hop& ours = hops.front();
+  if (is_final(ours)) {
+    auto inv = invoices_.find(e.terms.hash_lock);
+    if (hops.size() != 1 || inv == invoices_.end() || inv->second.state == invoice_state::settled ||
+        inv->second.state == invoice_state::cancelled) {
+      return fail_incoming(key, protocol::fail_reason::unknown_payment_hash, now_s);
+    }
+    if (ours.amount != e.terms.value || ours.time_lock_s != e.terms.time_lock_s || e.terms.value < inv->second.value) {
+      return fail_incoming(key, protocol::fail_reason::incorrect_details, now_s);
+    }
+    if (inv->second.hold) {
+      inv->second.state = invoice_state::accepted;
+      inv->second.held.push_back(key);
+      return;
+    }
+    inv->second.state = invoice_state::settled;
+    return fulfill_incoming(key, *inv->second.preimage, now_s);
+  }
+  channel_record* out = find(ours.next_channel);
+  if (out == nullptr || !out->chan || !out->chan->is_open()) {
+    return fail_incoming(key, protocol::fail_reason::peer_unreachable, now_s);
+  }
+  if (hops.size() < 2) return fail_incoming(key, protocol::fail_reason::incorrect_details, now_s);
+  if (ours.amount < settings_.min_htlc || ours.amount > settings_.max_htlc) {
+    return fail_incoming(key, protocol::fail_reason::temporary_failure, now_s);
+  }
+  bool fee_paid = false;
+  if (auto fee = fee_for(settings_.fee_base, settings_.fee_ppm, ours.amount)) {
+    auto needed = ours.amount.checked_add(*fee);
+    fee_paid = needed && e.terms.value >= *needed;
+  }
+  if (!fee_paid) return fail_incoming(key, protocol::fail_reason::fee_insufficient, now_s);
+  if (e.terms.time_lock_s < ours.time_lock_s || e.terms.time_lock_s - ours.time_lock_s < settings_.time_lock_delta_s) {
+    return fail_incoming(key, protocol::fail_reason::time_lock_too_close, now_s);
+  }
+  forwards_.push_back(forward_summary{c.id, out->id, e.terms.value, ours.amount, forward_state::offered, std::nullopt});
+  const std::size_t index = forwards_.size() - 1;
+  auto st = offer(*out, ours.amount, e.terms.hash_lock, ours.time_lock_s,
+                  std::vector<transport::route_hop>(hops.begin() + 1, hops.end()), forward_link{index, key}, now_s);
+  if (!st) {
+    forwards_[index].state = forward_state::failed;
+    forwards_[index].reason = fail_reason_of(st.error());
+    fail_incoming(key, fail_reason_of(st.error()), now_s);
+  }
+}
+
+status<protocol::channel_error> node_channels::offer(channel_record& c, amount value, const bytes32& hash_lock,
+                                                     std::uint64_t time_lock_s, std::vector<transport::route_hop> hops,
+                                                     upstream up, std::uint64_t now_s) {
+  auto add = c.chan->propose_add_htlc(value, hash_lock, time_lock_s, now_s);
+  if (!add) return add.error();
+  outbox_.push_back(outbound{c.peer, transport::route_wire{c.id, add->id, std::move(hops)}});
+  send(c, *add);
+  offered_.emplace(htlc_key{c.id, add->id}, std::move(up));
+  return {};
+}
+
+void node_channels::on_offered_resolved(const htlc_key& key, std::optional<bytes32> preimage,
+                                        protocol::fail_reason reason, std::uint64_t now_s) {
+  auto it = offered_.find(key);
+  if (it == offered_.end()) return;
+  const upstream up = it->second;
+  offered_.erase(it);
+  if (const auto* hash = std::get_if<bytes32>(&up)) {
+    payment_summary& p = payments_[*hash];
+    p.state = preimage ? payment_state::succeeded : payment_state::failed;
+    p.preimage = preimage;
+    if (!preimage) p.reason = reason;
+    return;
+  }
+  const auto& link = std::get<forward_link>(up);
+  forward_summary& f = forwards_[link.forward];
+  if (preimage) {
+    f.state = forward_state::settled;
+    fulfill_incoming(link.incoming, *preimage, now_s);
+  } else {
+    f.state = forward_state::failed;
+    f.reason = reason;
+    fail_incoming(link.incoming, reason, now_s);
+  }
+}
+
+void node_channels::fail_incoming(const htlc_key& key, protocol::fail_reason reason, std::uint64_t) {
+  channel_record* c = find(key.channel);
+  if (c == nullptr || !c->chan) return;
+  // Refused only once the channel is closing: then the HTLC is settled on chain or times out there.
+  if (auto m = c->chan->propose_fail(key.htlc, reason)) send(*c, *m);
+}
+
+void node_channels::fulfill_incoming(const htlc_key& key, const bytes32& preimage, std::uint64_t) {
+  channel_record* c = find(key.channel);
+  if (c == nullptr || !c->chan) return;
+  if (auto m = c->chan->propose_fulfill(key.htlc, preimage)) send(*c, *m);
+}
+
+// ---- invoices and payments ----
+
+result<std::string, node_failure> node_channels::create_invoice(amount value, const bytes32& preimage_material,
+                                                                std::optional<bytes32> hold_hash, std::uint64_t now_s) {
+  if (value == amount::zero()) return node_failure{node_error::invalid_amount};
+  invoice_record rec;
+  rec.value = value;
+  rec.hold = hold_hash.has_value();
+  bytes32 hash;
+  if (hold_hash) {
+    hash = *hold_hash;
+  } else {
+    rec.preimage = preimage_material;
+    hash = crypto::sha256(preimage_material.span());
+  }
+  if (invoices_.contains(hash)) return node_failure{node_error::duplicate_invoice};
+  invoice inv;
+  inv.payee = id_;
+  inv.payment_hash = hash;
+  inv.value = value;
+  inv.created_s = now_s;
+  inv.expiry_s = settings_.invoice_expiry_s;
+  inv.final_delta_s = settings_.final_delta_s;
+  for (const auto& [id, c] : channels_) {
+    if (!c->chan || !c->chan->is_open() || !c->peer_policy || inv.hints.size() == max_route_hints) continue;
+    inv.hints.push_back(route_hint{c->peer, id, c->peer_policy->fee_base, c->peer_policy->fee_ppm,
+                                   c->peer_policy->time_lock_delta_s});
+  }
+  invoices_.emplace(hash, std::move(rec));
+  return encode_invoice(inv, identity_.secret);
+}
+
+status<node_failure> node_channels::release_hold(const bytes32& preimage, std::uint64_t now_s) {
+  const bytes32 hash = crypto::sha256(preimage.span());
+  auto it = invoices_.find(hash);
+  if (it == invoices_.end()) return node_failure{node_error::unknown_invoice};
+  invoice_record& inv = it->second;
+  if (!inv.hold || inv.state != invoice_state::accepted) return node_failure{node_error::invoice_not_held};
+  inv.preimage = preimage;
+  inv.state = invoice_state::settled;
+  const std::vector<htlc_key> held = std::move(inv.held);
+  inv.held.clear();
+  for (const htlc_key& k : held) fulfill_incoming(k, preimage, now_s);
+  for (const htlc_key& k : held) {
+    if (channel_record* c = find(k.channel)) pump(*c, now_s);
+  }
+  return {};
+}
+
+status<node_failure> node_channels::cancel_hold(const bytes32& payment_hash, std::uint64_t now_s) {
+  auto it = invoices_.find(payment_hash);
+  if (it == invoices_.end()) return node_failure{node_error::unknown_invoice};
+  invoice_record& inv = it->second;
+  if (!inv.hold || inv.state == invoice_state::settled || inv.state == invoice_state::cancelled) {
+    return node_failure{node_error::invoice_not_held};
+  }
+  inv.state = invoice_state::cancelled;
+  const std::vector<htlc_key> held = std::move(inv.held);
+  inv.held.clear();
+  for (const htlc_key& k : held) fail_incoming(k, protocol::fail_reason::unknown_payment_hash, now_s);
+  for (const htlc_key& k : held) {
+    if (channel_record* c = find(k.channel)) pump(*c, now_s);
+  }
+  return {};
+}
+
+result<bytes32, node_failure> node_channels::pay(const invoice& inv, std::uint64_t now_s) {
+  if (inv.payee == id_) return node_failure{node_error::invalid_peer};
+  if (inv.value == amount::zero()) return node_failure{node_error::invalid_amount};
+  if (now_s > inv.created_s + inv.expiry_s) return node_failure{node_error::invoice_expired};
+  if (auto p = payments_.find(inv.payment_hash); p != payments_.end() && p->second.state != payment_state::failed) {
+    return node_failure{node_error::duplicate_payment};
+  }
+  const std::uint64_t final_lock_s = now_s + inv.final_delta_s;
+  std::optional<protocol::channel_error> last_refusal;
+  auto try_over = [&](channel_record& c, amount first_value, std::uint64_t first_lock_s,
+                      std::vector<transport::route_hop> hops) -> bool {
+    auto st = offer(c, first_value, inv.payment_hash, first_lock_s, std::move(hops), inv.payment_hash, now_s);
+    if (!st) last_refusal = st.error();
+    return st.has_value();
+  };
+  auto record = [&](amount fee, channel_record& c) -> result<bytes32, node_failure> {
+    payments_[inv.payment_hash] = payment_summary{inv.payment_hash, inv.value, fee, payment_state::pending, {}, {}};
+    pump(c, now_s);
+    return inv.payment_hash;
+  };
+  // A channel straight to the payee.
+  for (auto& [id, c] : channels_) {
+    if (c->peer != inv.payee || !c->chan || !c->chan->is_open()) continue;
+    if (try_over(*c, inv.value, final_lock_s, {transport::route_hop{channel_id{}, inv.value, final_lock_s}})) {
+      return record(amount::zero(), *c);
+    }
+  }
+  // Through one of the payee's peers (its route hints).
+  for (const route_hint& h : inv.hints) {
+    auto fee = fee_for(h.fee_base, h.fee_ppm, inv.value);
+    if (!fee) return fee.error();
+    auto first_value = inv.value.checked_add(*fee);
+    if (!first_value) return node_failure{node_error::amount_overflow};
+    const std::uint64_t first_lock_s = final_lock_s + h.time_lock_delta_s;
+    for (auto& [id, c] : channels_) {
+      if (c->peer != h.node || !c->chan || !c->chan->is_open()) continue;
+      std::vector<transport::route_hop> hops{transport::route_hop{h.channel, inv.value, final_lock_s},
+                                             transport::route_hop{channel_id{}, inv.value, final_lock_s}};
+      if (try_over(*c, *first_value, first_lock_s, std::move(hops))) return record(*fee, *c);
+    }
+  }
+  if (last_refusal) return node_failure{node_error::protocol_refused, *last_refusal};
+  return node_failure{node_error::no_route};
+}
+
+// ---- views ----
+
+std::vector<channel_summary> node_channels::channels() const {
+  std::vector<channel_summary> out;
+  out.reserve(channels_.size());
+  for (const auto& [id, c] : channels_) {
+    if (auto s = channel(id)) out.push_back(*s);
+  }
+  return out;
+}
+
+std::optional<channel_summary> node_channels::channel(const channel_id& id) const {
+  const channel_record* c = find(id);
+  if (c == nullptr) return std::nullopt;
+  channel_summary s;
+  s.id = c->id;
+  s.peer = c->peer;
+  s.bank = c->bank;
+  s.bank_address = c->config.bank;
+  s.side = c->side;
+  if (c->chan) {
+    const std::size_t own = protocol::index_of(c->side);
+    s.open = c->chan->is_open();
+    s.own_balance = c->chan->balances()[own];
+    s.peer_balance = c->chan->balances()[1 - own];
+    s.own_available = c->chan->own_available();
+    s.sequence = c->chan->sequence();
+    s.htlcs = c->chan->htlcs().size();
+  }
+  return s;
+}
+
+std::optional<payment_summary> node_channels::payment(const bytes32& payment_hash) const {
+  auto it = payments_.find(payment_hash);
+  if (it == payments_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<invoice_summary> node_channels::invoice_status(const bytes32& payment_hash) const {
+  auto it = invoices_.find(payment_hash);
+  if (it == invoices_.end()) return std::nullopt;
+  return invoice_summary{payment_hash, it->second.value, it->second.hold, it->second.state};
+}
+
+const protocol::channel* node_channels::protocol_channel(const channel_id& id) const {
+  const channel_record* c = find(id);
+  return c == nullptr || !c->chan ? nullptr : &*c->chan;
+}
+
+}  // namespace clearway::node::channels

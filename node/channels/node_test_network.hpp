@@ -1,0 +1,119 @@
+// Test support: a few node_channels on one embedded ledger, with every peer message encoded by the
+// transport codec and decoded again on the way (what the wire would do), delivered in order.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "chain/embedded/ledger.hpp"
+#include "crypto/hash.hpp"
+#include "node/channels/node_channels.hpp"
+#include "node/transport/wire_codec.hpp"
+
+namespace clearway::node::channels::test {
+
+inline protocol::amount msat(std::uint64_t v) { return protocol::amount::from_base_units(v); }
+
+inline bytes32 fill32(std::uint8_t b) {
+  bytes32 out;
+  out.bytes.fill(b);
+  return out;
+}
+
+class ledger_finder final : public bank_finder {
+ public:
+  explicit ledger_finder(const chain::embedded::ledger& l) : ledger_(l) {}
+  [[nodiscard]] result<chain::bank_id, chain::error> find(const crypto::address& bank_address) override {
+    for (std::uint64_t i = 0; i < ledger_.bank_count(); ++i) {
+      const chain::bank_view* v = ledger_.find(chain::bank_id{i});
+      if (v != nullptr && v->bank_address == bank_address) return v->id;
+    }
+    return chain::error::unknown_bank;
+  }
+
+ private:
+  const chain::embedded::ledger& ledger_;
+};
+
+class test_network {
+ public:
+  static constexpr std::uint64_t start_s = 1'700'000'000;
+  static constexpr std::uint64_t funds_msat = 100'000'000'000;
+
+  test_network() : ledger_(chain::embedded::ledger_options{start_s}), finder_(ledger_) {}
+
+  // A node with keys from `n` and `funds_msat` on the ledger.
+  node_channels& add_node(std::uint8_t n, const node_settings& settings = {}) {
+    const auto keys = crypto::key_pair::from_secret(crypto::secret_key::from_material(fill32(n)));
+    EXPECT_TRUE(ledger_.mint(keys.addr, msat(funds_msat)).has_value());
+    nodes_.push_back(std::make_unique<node_channels>(keys, fill32(static_cast<std::uint8_t>(n + 100)), settings, ledger_,
+                                                     finder_));
+    return *nodes_.back();
+  }
+
+  // Delivers every queued message until no node has anything to send. Each refusal is recorded.
+  void deliver() {
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (auto& from : nodes_) {
+        for (outbound& o : from->take_outbox()) {
+          moved = true;
+          node_channels* to = by_id(o.peer);
+          ASSERT_NE(to, nullptr);
+          auto bytes = transport::encode_wire(o.message);
+          ASSERT_TRUE(bytes.has_value()) << transport::to_string(bytes.error());
+          auto back = transport::decode_wire(*bytes);
+          ASSERT_TRUE(back.has_value()) << transport::to_string(back.error());
+          auto st = to->on_message(from->id(), *back, now_s);
+          if (!st) refusals.push_back(describe(st.error()));
+        }
+      }
+    }
+  }
+
+  // Opens a channel from `a` to `b` and returns its id once both ends hold commitment #0.
+  channel_id open(node_channels& a, node_channels& b, std::uint64_t deposit_a, std::uint64_t deposit_b) {
+    auto id = a.open_channel(b.id(), msat(deposit_a), msat(deposit_b));
+    EXPECT_TRUE(id.has_value()) << (id ? "" : describe(id.error()));
+    deliver();
+    return id.value_or(channel_id{});
+  }
+
+  [[nodiscard]] node_channels* by_id(const node_id& id) {
+    for (auto& n : nodes_) {
+      if (n->id() == id) return n.get();
+    }
+    return nullptr;
+  }
+
+  chain::embedded::ledger& ledger() { return ledger_; }
+
+  std::uint64_t now_s = start_s;
+  std::vector<std::string> refusals;
+
+ private:
+  chain::embedded::ledger ledger_;
+  ledger_finder finder_;
+  std::vector<std::unique_ptr<node_channels>> nodes_;
+};
+
+// Both ends of a channel agree and hold exactly the deposits (PROTOCOL.md §10 conservation).
+inline void expect_conserved(const node_channels& a, const node_channels& b, const channel_id& id,
+                             std::uint64_t deposits_msat) {
+  auto sa = a.channel(id);
+  auto sb = b.channel(id);
+  ASSERT_TRUE(sa && sb);
+  EXPECT_EQ(sa->own_balance, sb->peer_balance);
+  EXPECT_EQ(sa->peer_balance, sb->own_balance);
+  EXPECT_EQ(sa->sequence, sb->sequence);
+  EXPECT_EQ(sa->htlcs, 0u);
+  EXPECT_EQ(sb->htlcs, 0u);
+  EXPECT_EQ(sa->own_balance.base_units() + sa->peer_balance.base_units(), deposits_msat);
+}
+
+}  // namespace clearway::node::channels::test
