@@ -78,6 +78,7 @@ const node_channels::channel_record* node_channels::find(const channel_id& id) c
 }
 
 void node_channels::send(const channel_record& c, protocol::message m) {
+  changed_channels_.insert(c.id);  // every message we send follows a state change of ours
   outbox_.push_back(outbound{c.peer, transport::channel_wire{c.id, std::move(m)}});
 }
 
@@ -85,6 +86,30 @@ std::vector<outbound> node_channels::take_outbox() {
   std::vector<outbound> out;
   out.swap(outbox_);
   return out;
+}
+
+node_changes node_channels::take_changes() {
+  node_changes out;
+  for (const channel_id& id : changed_channels_) {
+    if (const channel_record* c = find(id); c != nullptr && c->chan) out.channels.push_back(id);
+  }
+  out.invoices.assign(changed_invoices_.begin(), changed_invoices_.end());
+  out.payments.assign(changed_payments_.begin(), changed_payments_.end());
+  out.forwards.assign(changed_forwards_.begin(), changed_forwards_.end());
+  changed_channels_.clear();
+  changed_invoices_.clear();
+  changed_payments_.clear();
+  changed_forwards_.clear();
+  return out;
+}
+
+void node_channels::on_peer_connected(const node_id& peer) {
+  for (auto& [id, c] : channels_) {
+    if (c->peer == peer) c->policy_sent = false;
+  }
+  for (auto& [id, c] : channels_) {
+    if (c->peer == peer && c->chan) pump(*c, 0);
+  }
 }
 
 // ---- opening ----
@@ -199,6 +224,7 @@ status<node_failure> node_channels::on_message(const node_id& from, const transp
     if (c == nullptr || c->peer != from) return node_failure{node_error::unknown_channel};
     auto st = on_channel_message(*c, w->message, now_s);
     if (!st) return st;
+    changed_channels_.insert(c->id);
     pump(*c, now_s);
     return {};
   }
@@ -305,20 +331,22 @@ void node_channels::on_locked_in(channel_record& c, const protocol::htlc_locked_
   const transport::route_hop& ours = hops.front();
   if (is_final(ours)) {
     auto inv = invoices_.find(e.terms.hash_lock);
-    if (hops.size() != 1 || inv == invoices_.end() || inv->second.state == invoice_state::settled ||
-        inv->second.state == invoice_state::cancelled) {
+    if (hops.size() != 1 || inv == invoices_.end() || inv->second.summary.state == invoice_state::settled ||
+        inv->second.summary.state == invoice_state::cancelled) {
       return fail_incoming(key, protocol::fail_reason::unknown_payment_hash, now_s);
     }
-    if (ours.amount != e.terms.value || ours.time_lock_s != e.terms.time_lock_s || e.terms.value < inv->second.value) {
+    invoice_summary& s = inv->second.summary;
+    if (ours.amount != e.terms.value || ours.time_lock_s != e.terms.time_lock_s || e.terms.value < s.value) {
       return fail_incoming(key, protocol::fail_reason::incorrect_details, now_s);
     }
-    if (inv->second.hold) {
-      inv->second.state = invoice_state::accepted;
+    changed_invoices_.insert(s.payment_hash);
+    if (s.hold) {
+      s.state = invoice_state::accepted;
       inv->second.held.push_back(key);
       return;
     }
-    inv->second.state = invoice_state::settled;
-    return fulfill_incoming(key, *inv->second.preimage, now_s);
+    s.state = invoice_state::settled;
+    return fulfill_incoming(key, *s.preimage, now_s);
   }
   channel_record* out = find(ours.next_channel);
   if (out == nullptr || !out->chan || !out->chan->is_open()) {
@@ -337,26 +365,37 @@ void node_channels::on_locked_in(channel_record& c, const protocol::htlc_locked_
   if (e.terms.time_lock_s < ours.time_lock_s || e.terms.time_lock_s - ours.time_lock_s < settings_.time_lock_delta_s) {
     return fail_incoming(key, protocol::fail_reason::time_lock_too_close, now_s);
   }
-  forwards_.push_back(forward_summary{c.id, out->id, e.terms.value, ours.amount, forward_state::offered, std::nullopt});
+  forward_summary f;
+  f.in_channel = c.id;
+  f.in_htlc = e.id;
+  f.out_channel = out->id;
+  f.hash_lock = e.terms.hash_lock;
+  f.in_value = e.terms.value;
+  f.out_value = ours.amount;
+  f.updated_s = now_s;
+  forwards_.push_back(f);
   const std::size_t index = forwards_.size() - 1;
-  auto st = offer(*out, ours.amount, e.terms.hash_lock, ours.time_lock_s,
-                  std::vector<transport::route_hop>(hops.begin() + 1, hops.end()), forward_link{index, key}, now_s);
-  if (!st) {
+  changed_forwards_.insert(index);
+  auto added = offer(*out, ours.amount, e.terms.hash_lock, ours.time_lock_s,
+                     std::vector<transport::route_hop>(hops.begin() + 1, hops.end()), forward_link{index, key}, now_s);
+  if (added) {
+    forwards_[index].out_htlc = *added;
+  } else {
     forwards_[index].state = forward_state::failed;
-    forwards_[index].reason = fail_reason_of(st.error());
-    fail_incoming(key, fail_reason_of(st.error()), now_s);
+    forwards_[index].reason = fail_reason_of(added.error());
+    fail_incoming(key, fail_reason_of(added.error()), now_s);
   }
 }
 
-status<protocol::channel_error> node_channels::offer(channel_record& c, amount value, const bytes32& hash_lock,
-                                                     std::uint64_t time_lock_s, std::vector<transport::route_hop> hops,
-                                                     upstream up, std::uint64_t now_s) {
+result<protocol::htlc_id, protocol::channel_error> node_channels::offer(
+    channel_record& c, amount value, const bytes32& hash_lock, std::uint64_t time_lock_s,
+    std::vector<transport::route_hop> hops, upstream up, std::uint64_t now_s) {
   auto add = c.chan->propose_add_htlc(value, hash_lock, time_lock_s, now_s);
   if (!add) return add.error();
   outbox_.push_back(outbound{c.peer, transport::route_wire{c.id, add->id, std::move(hops)}});
   send(c, *add);
   offered_.emplace(htlc_key{c.id, add->id}, std::move(up));
-  return {};
+  return add->id;
 }
 
 void node_channels::on_offered_resolved(const htlc_key& key, std::optional<bytes32> preimage,
@@ -370,12 +409,17 @@ void node_channels::on_offered_resolved(const htlc_key& key, std::optional<bytes
     p.state = preimage ? payment_state::succeeded : payment_state::failed;
     p.preimage = preimage;
     if (!preimage) p.reason = reason;
+    p.updated_s = now_s;
+    changed_payments_.insert(*hash);
     return;
   }
   const auto& link = std::get<forward_link>(up);
   forward_summary& f = forwards_[link.forward];
+  f.updated_s = now_s;
+  changed_forwards_.insert(link.forward);
   if (preimage) {
     f.state = forward_state::settled;
+    f.preimage = preimage;
     fulfill_incoming(link.incoming, *preimage, now_s);
   } else {
     f.state = forward_state::failed;
@@ -403,15 +447,18 @@ result<std::string, node_failure> node_channels::create_invoice(amount value, co
                                                                 std::optional<bytes32> hold_hash, std::uint64_t now_s) {
   if (value == amount::zero()) return node_failure{node_error::invalid_amount};
   invoice_record rec;
-  rec.value = value;
-  rec.hold = hold_hash.has_value();
-  bytes32 hash;
+  invoice_summary& s = rec.summary;
+  s.value = value;
+  s.hold = hold_hash.has_value();
+  s.created_s = now_s;
+  s.expiry_s = settings_.invoice_expiry_s;
   if (hold_hash) {
-    hash = *hold_hash;
+    s.payment_hash = *hold_hash;
   } else {
-    rec.preimage = preimage_material;
-    hash = crypto::sha256(preimage_material.span());
+    s.preimage = preimage_material;
+    s.payment_hash = crypto::sha256(preimage_material.span());
   }
+  const bytes32 hash = s.payment_hash;
   if (invoices_.contains(hash)) return node_failure{node_error::duplicate_invoice};
   invoice inv;
   inv.payee = id_;
@@ -426,6 +473,7 @@ result<std::string, node_failure> node_channels::create_invoice(amount value, co
                                    c->peer_policy->time_lock_delta_s});
   }
   invoices_.emplace(hash, std::move(rec));
+  changed_invoices_.insert(hash);
   return encode_invoice(inv, identity_.secret);
 }
 
@@ -434,9 +482,12 @@ status<node_failure> node_channels::release_hold(const bytes32& preimage, std::u
   auto it = invoices_.find(hash);
   if (it == invoices_.end()) return node_failure{node_error::unknown_invoice};
   invoice_record& inv = it->second;
-  if (!inv.hold || inv.state != invoice_state::accepted) return node_failure{node_error::invoice_not_held};
-  inv.preimage = preimage;
-  inv.state = invoice_state::settled;
+  if (!inv.summary.hold || inv.summary.state != invoice_state::accepted) {
+    return node_failure{node_error::invoice_not_held};
+  }
+  inv.summary.preimage = preimage;
+  inv.summary.state = invoice_state::settled;
+  changed_invoices_.insert(hash);
   const std::vector<htlc_key> held = std::move(inv.held);
   inv.held.clear();
   for (const htlc_key& k : held) fulfill_incoming(k, preimage, now_s);
@@ -450,10 +501,12 @@ status<node_failure> node_channels::cancel_hold(const bytes32& payment_hash, std
   auto it = invoices_.find(payment_hash);
   if (it == invoices_.end()) return node_failure{node_error::unknown_invoice};
   invoice_record& inv = it->second;
-  if (!inv.hold || inv.state == invoice_state::settled || inv.state == invoice_state::cancelled) {
+  if (!inv.summary.hold || inv.summary.state == invoice_state::settled ||
+      inv.summary.state == invoice_state::cancelled) {
     return node_failure{node_error::invoice_not_held};
   }
-  inv.state = invoice_state::cancelled;
+  inv.summary.state = invoice_state::cancelled;
+  changed_invoices_.insert(payment_hash);
   const std::vector<htlc_key> held = std::move(inv.held);
   inv.held.clear();
   for (const htlc_key& k : held) fail_incoming(k, protocol::fail_reason::unknown_payment_hash, now_s);
@@ -474,12 +527,14 @@ result<bytes32, node_failure> node_channels::pay(const invoice& inv, std::uint64
   std::optional<protocol::channel_error> last_refusal;
   auto try_over = [&](channel_record& c, amount first_value, std::uint64_t first_lock_s,
                       std::vector<transport::route_hop> hops) -> bool {
-    auto st = offer(c, first_value, inv.payment_hash, first_lock_s, std::move(hops), inv.payment_hash, now_s);
-    if (!st) last_refusal = st.error();
-    return st.has_value();
+    auto added = offer(c, first_value, inv.payment_hash, first_lock_s, std::move(hops), inv.payment_hash, now_s);
+    if (!added) last_refusal = added.error();
+    return added.has_value();
   };
   auto record = [&](amount fee, channel_record& c) -> result<bytes32, node_failure> {
-    payments_[inv.payment_hash] = payment_summary{inv.payment_hash, inv.value, fee, payment_state::pending, {}, {}};
+    payments_[inv.payment_hash] =
+        payment_summary{inv.payment_hash, inv.value, fee, payment_state::pending, {}, {}, now_s, now_s};
+    changed_payments_.insert(inv.payment_hash);
     pump(c, now_s);
     return inv.payment_hash;
   };
@@ -549,7 +604,75 @@ std::optional<payment_summary> node_channels::payment(const bytes32& payment_has
 std::optional<invoice_summary> node_channels::invoice_status(const bytes32& payment_hash) const {
   auto it = invoices_.find(payment_hash);
   if (it == invoices_.end()) return std::nullopt;
-  return invoice_summary{payment_hash, it->second.value, it->second.hold, it->second.state};
+  return it->second.summary;
+}
+
+std::vector<invoice_summary> node_channels::invoices() const {
+  std::vector<invoice_summary> out;
+  for (const auto& [hash, rec] : invoices_) out.push_back(rec.summary);
+  return out;
+}
+
+std::vector<payment_summary> node_channels::payments() const {
+  std::vector<payment_summary> out;
+  for (const auto& [hash, p] : payments_) out.push_back(p);
+  return out;
+}
+
+// ---- restart ----
+
+status<node_failure> node_channels::restore_channel(protocol::channel chan) {
+  const party self = chan.self();
+  const protocol::channel_config& config = chan.config();
+  if (config.public_keys[protocol::index_of(self)] != identity_.pub) return node_failure{node_error::open_mismatch};
+  auto bank = finder_.find(config.bank);
+  if (!bank) return node_failure{node_error::chain_refused, bank.error()};
+  auto rec = std::make_unique<channel_record>();
+  rec->id = channel_id_of(config.bank);
+  rec->peer = transport::compress(config.public_keys[protocol::index_of(other(self))]);
+  rec->bank = *bank;
+  rec->side = self;
+  rec->config = config;
+  rec->chan.emplace(std::move(chan));
+  const channel_id id = rec->id;
+  channels_.insert_or_assign(id, std::move(rec));
+  return {};
+}
+
+void node_channels::restore_invoice(const invoice_summary& inv) { invoices_[inv.payment_hash].summary = inv; }
+
+void node_channels::restore_payment(const payment_summary& p) { payments_[p.payment_hash] = p; }
+
+void node_channels::restore_forward(const forward_summary& f) { forwards_.push_back(f); }
+
+void node_channels::finish_restore(std::uint64_t now_s) {
+  offered_.clear();
+  for (std::size_t i = 0; i < forwards_.size(); ++i) {
+    const forward_summary& f = forwards_[i];
+    if (f.state == forward_state::offered && f.out_htlc) {
+      offered_.emplace(htlc_key{f.out_channel, *f.out_htlc}, forward_link{i, htlc_key{f.in_channel, f.in_htlc}});
+    }
+  }
+  for (auto& [id, c] : channels_) {
+    if (!c->chan) continue;
+    const party own = c->chan->self();
+    for (const protocol::htlc_view& h : c->chan->htlcs()) {
+      const htlc_key key{id, h.id};
+      if (h.terms.offerer == own) {
+        // Ours and not a forward: the payment with its hash lock.
+        auto p = payments_.find(h.terms.hash_lock);
+        if (!offered_.contains(key) && p != payments_.end() && p->second.state == payment_state::pending) {
+          offered_.emplace(key, h.terms.hash_lock);
+        }
+      } else if (h.state == protocol::htlc_state::irrevocable) {
+        auto inv = invoices_.find(h.terms.hash_lock);
+        if (inv != invoices_.end() && inv->second.summary.state == invoice_state::accepted) inv->second.held.push_back(key);
+      }
+    }
+  }
+  for (auto& [id, c] : channels_) {
+    if (c->chan) pump(*c, now_s);
+  }
 }
 
 const protocol::channel* node_channels::protocol_channel(const channel_id& id) const {

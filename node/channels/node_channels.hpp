@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <variant>
 #include <vector>
@@ -76,16 +77,23 @@ struct payment_summary {
   payment_state state = payment_state::pending;
   std::optional<protocol::fail_reason> reason;
   std::optional<bytes32> preimage;
+  std::uint64_t created_s = 0;
+  std::uint64_t updated_s = 0;
 };
 
 enum class forward_state : std::uint8_t { offered, settled, failed };
 struct forward_summary {
   channel_id in_channel;
+  protocol::htlc_id in_htlc = 0;
   channel_id out_channel;
+  std::optional<protocol::htlc_id> out_htlc;  // unset if the outgoing HTLC could not be offered
+  bytes32 hash_lock;
   protocol::amount in_value;
   protocol::amount out_value;
   forward_state state = forward_state::offered;
   std::optional<protocol::fail_reason> reason;
+  std::optional<bytes32> preimage;
+  std::uint64_t updated_s = 0;
 };
 
 enum class invoice_state : std::uint8_t { open, accepted, settled, cancelled };
@@ -94,6 +102,21 @@ struct invoice_summary {
   protocol::amount value;
   bool hold = false;
   invoice_state state = invoice_state::open;
+  std::optional<bytes32> preimage;  // unknown for a hold invoice until released
+  std::uint64_t created_s = 0;
+  std::uint32_t expiry_s = 0;
+};
+
+// What changed since the last take_changes(): the daemon writes all of it in one store batch
+// (one fsync) before it sends anything from take_outbox().
+struct node_changes {
+  std::vector<channel_id> channels;
+  std::vector<bytes32> invoices;
+  std::vector<bytes32> payments;
+  std::vector<std::size_t> forwards;  // indices into forwards()
+  [[nodiscard]] bool empty() const noexcept {
+    return channels.empty() && invoices.empty() && payments.empty() && forwards.empty();
+  }
 };
 
 class node_channels {
@@ -127,11 +150,25 @@ class node_channels {
                                                 std::uint64_t now_s);
 
   [[nodiscard]] std::vector<outbound> take_outbox();
+  [[nodiscard]] node_changes take_changes();
+
+  // A peer (re)connected: our policy for each channel with it goes out again.
+  void on_peer_connected(const node_id& peer);
+
+  // ---- restart: feed back what the store holds, then finish_restore() ----
+  [[nodiscard]] status<node_failure> restore_channel(protocol::channel chan);
+  void restore_invoice(const invoice_summary& inv);
+  void restore_payment(const payment_summary& p);
+  void restore_forward(const forward_summary& f);
+  // Links HTLCs we offered back to their payments and forwards, and hold invoices to their HTLCs.
+  void finish_restore(std::uint64_t now_s);
 
   [[nodiscard]] std::vector<channel_summary> channels() const;
   [[nodiscard]] std::optional<channel_summary> channel(const channel_id& id) const;
   [[nodiscard]] std::optional<payment_summary> payment(const bytes32& payment_hash) const;
   [[nodiscard]] std::optional<invoice_summary> invoice_status(const bytes32& payment_hash) const;
+  [[nodiscard]] std::vector<invoice_summary> invoices() const;
+  [[nodiscard]] std::vector<payment_summary> payments() const;
   [[nodiscard]] const std::vector<forward_summary>& forwards() const noexcept { return forwards_; }
   [[nodiscard]] const node_settings& settings() const noexcept { return settings_; }
   // The protocol state of a channel (for the store, the watcher and tests).
@@ -150,10 +187,7 @@ class node_channels {
   };
   using upstream = std::variant<bytes32 /* our payment's hash */, forward_link>;
   struct invoice_record {
-    protocol::amount value;
-    std::optional<bytes32> preimage;  // unknown for a hold invoice until released
-    bool hold = false;
-    invoice_state state = invoice_state::open;
+    invoice_summary summary;
     std::vector<htlc_key> held;  // incoming HTLCs waiting for release (hold invoices)
   };
 
@@ -167,7 +201,7 @@ class node_channels {
   [[nodiscard]] status<node_failure> create_protocol_channel(channel_record& c,
                                                              std::span<const crypto::address> peer_locks);
   // Offers an HTLC on `c` with its route, remembering who is upstream.
-  [[nodiscard]] status<protocol::channel_error> offer(channel_record& c, protocol::amount value,
+  [[nodiscard]] result<protocol::htlc_id, protocol::channel_error> offer(channel_record& c, protocol::amount value,
                                                       const bytes32& hash_lock, std::uint64_t time_lock_s,
                                                       std::vector<transport::route_hop> hops, upstream up,
                                                       std::uint64_t now_s);
@@ -191,6 +225,10 @@ class node_channels {
   std::map<bytes32, payment_summary> payments_;
   std::vector<forward_summary> forwards_;
   std::vector<outbound> outbox_;
+  std::set<channel_id> changed_channels_;
+  std::set<bytes32> changed_invoices_;
+  std::set<bytes32> changed_payments_;
+  std::set<std::size_t> changed_forwards_;
 };
 
 }  // namespace clearway::node::channels

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "chain/embedded/ledger.hpp"
+#include "node/channels/channel_store_sync.hpp"
 #include "crypto/hash.hpp"
 #include "node/channels/node_channels.hpp"
 #include "node/transport/wire_codec.hpp"
@@ -47,30 +48,61 @@ class test_network {
 
   test_network() : ledger_(chain::embedded::ledger_options{start_s}), finder_(ledger_) {}
 
-  // A node with keys from `n` and `funds_msat` on the ledger.
-  node_channels& add_node(std::uint8_t n, const node_settings& settings = {}) {
-    const auto keys = crypto::key_pair::from_secret(crypto::secret_key::from_material(fill32(n)));
-    EXPECT_TRUE(ledger_.mint(keys.addr, msat(funds_msat)).has_value());
-    nodes_.push_back(std::make_unique<node_channels>(keys, fill32(static_cast<std::uint8_t>(n + 100)), settings, ledger_,
-                                                     finder_));
-    return *nodes_.back();
+  // A node with keys from `n` and `funds_msat` on the ledger; with `db`, everything it changes is
+  // written there before its messages leave.
+  node_channels& add_node(std::uint8_t n, const node_settings& settings = {}, store* db = nullptr) {
+    member m;
+    m.keys = crypto::key_pair::from_secret(crypto::secret_key::from_material(fill32(n)));
+    m.seed = fill32(static_cast<std::uint8_t>(n + 100));
+    m.settings = settings;
+    m.db = db;
+    EXPECT_TRUE(ledger_.mint(m.keys.addr, msat(funds_msat)).has_value());
+    m.node = std::make_unique<node_channels>(m.keys, m.seed, settings, ledger_, finder_);
+    members_.push_back(std::move(m));
+    return *members_.back().node;
   }
 
-  // Delivers every queued message until no node has anything to send. Each refusal is recorded.
+  // The process of node `n` dies: its memory and the messages it had not sent yet are gone; it
+  // starts again from its store.
+  node_channels& restart(std::size_t n) {
+    member& m = members_.at(n);
+    m.node = std::make_unique<node_channels>(m.keys, m.seed, m.settings, ledger_, finder_);
+    auto st = restore(*m.db, m.keys, *m.node, now_s);
+    EXPECT_TRUE(st.has_value()) << (st ? "" : to_string(st.error()));
+    return *m.node;
+  }
+
+  // Persists (when a store is attached), then hands out the node's messages.
+  std::vector<outbound> flush(std::size_t n) {
+    member& m = members_.at(n);
+    if (m.db != nullptr) {
+      auto st = persist(*m.db, *m.node, m.node->take_changes());
+      EXPECT_TRUE(st.has_value()) << (st ? "" : std::string(to_string(st.error())));
+      if (!st) return {};
+    }
+    return m.node->take_outbox();
+  }
+
+  // Delivers one message; a refusal is recorded.
+  void deliver_one(const node_id& from, const outbound& o) {
+    node_channels* to = by_id(o.peer);
+    ASSERT_NE(to, nullptr);
+    auto bytes = transport::encode_wire(o.message);
+    ASSERT_TRUE(bytes.has_value()) << transport::to_string(bytes.error());
+    auto back = transport::decode_wire(*bytes);
+    ASSERT_TRUE(back.has_value()) << transport::to_string(back.error());
+    auto st = to->on_message(from, *back, now_s);
+    if (!st) refusals.push_back(describe(st.error()));
+  }
+
+  // Delivers every queued message until no node has anything to send.
   void deliver() {
     for (bool moved = true; moved;) {
       moved = false;
-      for (auto& from : nodes_) {
-        for (outbound& o : from->take_outbox()) {
+      for (std::size_t n = 0; n < members_.size(); ++n) {
+        for (const outbound& o : flush(n)) {
           moved = true;
-          node_channels* to = by_id(o.peer);
-          ASSERT_NE(to, nullptr);
-          auto bytes = transport::encode_wire(o.message);
-          ASSERT_TRUE(bytes.has_value()) << transport::to_string(bytes.error());
-          auto back = transport::decode_wire(*bytes);
-          ASSERT_TRUE(back.has_value()) << transport::to_string(back.error());
-          auto st = to->on_message(from->id(), *back, now_s);
-          if (!st) refusals.push_back(describe(st.error()));
+          deliver_one(members_[n].node->id(), o);
         }
       }
     }
@@ -85,11 +117,12 @@ class test_network {
   }
 
   [[nodiscard]] node_channels* by_id(const node_id& id) {
-    for (auto& n : nodes_) {
-      if (n->id() == id) return n.get();
+    for (auto& m : members_) {
+      if (m.node->id() == id) return m.node.get();
     }
     return nullptr;
   }
+  [[nodiscard]] node_channels& node(std::size_t n) { return *members_.at(n).node; }
 
   chain::embedded::ledger& ledger() { return ledger_; }
 
@@ -99,7 +132,14 @@ class test_network {
  private:
   chain::embedded::ledger ledger_;
   ledger_finder finder_;
-  std::vector<std::unique_ptr<node_channels>> nodes_;
+  struct member {
+    crypto::key_pair keys = crypto::key_pair::from_secret(crypto::secret_key::from_material(fill32(1)));
+    bytes32 seed;
+    node_settings settings;
+    store* db = nullptr;
+    std::unique_ptr<node_channels> node;
+  };
+  std::vector<member> members_;
 };
 
 // Both ends of a channel agree and hold exactly the deposits (PROTOCOL.md §10 conservation).

@@ -77,14 +77,15 @@ struct store::impl {
   statement upsert_channel, delete_htlcs, insert_htlc, upsert_secrets, delete_channel;
   statement upsert_circuit, upsert_invoice, upsert_payment;
   statement select_channels, select_channel, select_secrets, select_htlcs, select_circuit, select_open_circuits,
-      select_forwards, select_invoice, select_payment;
+      select_forwards, select_invoice, select_payment, select_live_invoices, select_in_flight_payments;
 
   ~impl() {
     // Statements must be finalized before the connection closes.
     for (statement* s : {&begin, &commit, &rollback, &upsert_channel, &delete_htlcs, &insert_htlc, &upsert_secrets,
                          &delete_channel, &upsert_circuit, &upsert_invoice, &upsert_payment, &select_channels,
                          &select_channel, &select_secrets, &select_htlcs, &select_circuit, &select_open_circuits,
-                         &select_forwards, &select_invoice, &select_payment}) {
+                         &select_forwards, &select_invoice, &select_payment, &select_live_invoices,
+                         &select_in_flight_payments}) {
       *s = statement();
     }
     if (db != nullptr) sqlite3_close_v2(db);
@@ -159,6 +160,12 @@ struct store::impl {
         {&select_payment,
          "SELECT payment_hash, amount, fee, state, preimage, failure, attempts, created_s, updated_s FROM payments "
          "WHERE payment_hash = ?1"},
+        {&select_live_invoices,
+         "SELECT payment_hash, preimage, amount, created_s, expiry_s, hold, state, description FROM invoices "
+         "WHERE state < 2 ORDER BY created_s, payment_hash"},
+        {&select_in_flight_payments,
+         "SELECT payment_hash, amount, fee, state, preimage, failure, attempts, created_s, updated_s FROM payments "
+         "WHERE state = 0 ORDER BY created_s, payment_hash"},
     };
     for (const entry& e : entries) {
       auto s = statement::prepare(db, e.sql);
@@ -609,52 +616,68 @@ result<std::vector<circuit>, store_error> store::list_forwards(std::size_t limit
   return collect<circuit>(impl_->select_forwards, read_circuit);
 }
 
+namespace {
+
+result<invoice, store_error> read_invoice(const statement& s) {
+  invoice i;
+  auto hash = s.column_fixed<bytes32>(0);
+  auto state = enum_in(s.column_int(6), invoice_state::canceled);
+  if (!hash || !state) return store_error::bad_row;
+  i.payment_hash = *hash;
+  if (!s.column_is_null(1)) {
+    i.preimage = s.column_fixed<bytes32>(1);
+    if (!i.preimage) return store_error::bad_row;
+  }
+  i.value = protocol::amount::from_base_units(s.column_u64(2));
+  i.created_s = s.column_u64(3);
+  i.expiry_s = s.column_u64(4);
+  i.hold = s.column_int(5) != 0;
+  i.state = *state;
+  i.description = s.column_text(7);
+  return i;
+}
+
+result<payment, store_error> read_payment(const statement& s) {
+  payment p;
+  bool ok = true;
+  auto hash = s.column_fixed<bytes32>(0);
+  auto state = enum_in(s.column_int(3), payment_state::failed);
+  const std::int64_t attempts = s.column_int(6);
+  if (!hash || !state || attempts < 0 || attempts > UINT32_MAX) return store_error::bad_row;
+  p.payment_hash = *hash;
+  p.value = protocol::amount::from_base_units(s.column_u64(1));
+  p.fee = protocol::amount::from_base_units(s.column_u64(2));
+  p.state = *state;
+  if (!s.column_is_null(4)) {
+    p.preimage = s.column_fixed<bytes32>(4);
+    if (!p.preimage) return store_error::bad_row;
+  }
+  p.failure = reason_in(s, 5, ok);
+  p.attempts = static_cast<std::uint32_t>(attempts);
+  p.created_s = s.column_u64(7);
+  p.updated_s = s.column_u64(8);
+  if (!ok) return store_error::bad_row;
+  return p;
+}
+
+}  // namespace
+
 result<invoice, store_error> store::get_invoice(const bytes32& payment_hash) const {
   impl_->select_invoice.bind_blob(1, payment_hash.span());
-  return one<invoice>(impl_->select_invoice, [](const statement& s) -> result<invoice, store_error> {
-    invoice i;
-    auto hash = s.column_fixed<bytes32>(0);
-    auto state = enum_in(s.column_int(6), invoice_state::canceled);
-    if (!hash || !state) return store_error::bad_row;
-    i.payment_hash = *hash;
-    if (!s.column_is_null(1)) {
-      i.preimage = s.column_fixed<bytes32>(1);
-      if (!i.preimage) return store_error::bad_row;
-    }
-    i.value = protocol::amount::from_base_units(s.column_u64(2));
-    i.created_s = s.column_u64(3);
-    i.expiry_s = s.column_u64(4);
-    i.hold = s.column_int(5) != 0;
-    i.state = *state;
-    i.description = s.column_text(7);
-    return i;
-  });
+  return one<invoice>(impl_->select_invoice, read_invoice);
+}
+
+result<std::vector<invoice>, store_error> store::list_live_invoices() const {
+  return collect<invoice>(impl_->select_live_invoices, read_invoice);
 }
 
 result<payment, store_error> store::get_payment(const bytes32& payment_hash) const {
   impl_->select_payment.bind_blob(1, payment_hash.span());
-  return one<payment>(impl_->select_payment, [](const statement& s) -> result<payment, store_error> {
-    payment p;
-    bool ok = true;
-    auto hash = s.column_fixed<bytes32>(0);
-    auto state = enum_in(s.column_int(3), payment_state::failed);
-    const std::int64_t attempts = s.column_int(6);
-    if (!hash || !state || attempts < 0 || attempts > UINT32_MAX) return store_error::bad_row;
-    p.payment_hash = *hash;
-    p.value = protocol::amount::from_base_units(s.column_u64(1));
-    p.fee = protocol::amount::from_base_units(s.column_u64(2));
-    p.state = *state;
-    if (!s.column_is_null(4)) {
-      p.preimage = s.column_fixed<bytes32>(4);
-      if (!p.preimage) return store_error::bad_row;
-    }
-    p.failure = reason_in(s, 5, ok);
-    p.attempts = static_cast<std::uint32_t>(attempts);
-    p.created_s = s.column_u64(7);
-    p.updated_s = s.column_u64(8);
-    if (!ok) return store_error::bad_row;
-    return p;
-  });
+  return one<payment>(impl_->select_payment, read_payment);
+}
+
+result<std::vector<payment>, store_error> store::list_in_flight_payments() const {
+  return collect<payment>(impl_->select_in_flight_payments, read_payment);
 }
 
 status<store_error> store::check_integrity() const {

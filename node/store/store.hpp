@@ -92,6 +92,9 @@ class store {
   [[nodiscard]] result<std::vector<circuit>, store_error> list_forwards(std::size_t limit, std::size_t offset) const;
   [[nodiscard]] result<invoice, store_error> get_invoice(const bytes32& payment_hash) const;
   [[nodiscard]] result<payment, store_error> get_payment(const bytes32& payment_hash) const;
+  // Invoices still open or accepted (a restart needs them), and payments still in flight.
+  [[nodiscard]] result<std::vector<invoice>, store_error> list_live_invoices() const;
+  [[nodiscard]] result<std::vector<payment>, store_error> list_in_flight_payments() const;
 
   // PRAGMA integrity_check and foreign_key_check: integrity_check_failed if either reports.
   [[nodiscard]] status<store_error> check_integrity() const;

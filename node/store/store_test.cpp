@@ -277,6 +277,31 @@ TEST_F(StoreTest, CircuitsInvoicesAndPaymentsRoundTrip) {
   EXPECT_EQ(*s.get_invoice(inv.payment_hash), inv);
   EXPECT_EQ(*s.get_payment(pay.payment_hash), pay);
   EXPECT_EQ(s.get_invoice(pay.payment_hash).error(), store_error::not_found);
+  // What a restart reloads: the accepted hold invoice, but no finished payment.
+  auto live = s.list_live_invoices();
+  ASSERT_TRUE(live.has_value());
+  ASSERT_EQ(live->size(), 1u);
+  EXPECT_EQ((*live)[0], inv);
+  auto in_flight = s.list_in_flight_payments();
+  ASSERT_TRUE(in_flight.has_value());
+  EXPECT_TRUE(in_flight->empty());
+  ASSERT_TRUE(s.begin_batch().has_value());
+  payment pending = pay;
+  pending.payment_hash.bytes.fill(0x23);
+  pending.state = payment_state::in_flight;
+  pending.failure.reset();
+  ASSERT_TRUE(s.queue_payment(pending).has_value());
+  invoice settled = inv;
+  settled.payment_hash.bytes.fill(0x12);
+  settled.state = invoice_state::settled;
+  settled.preimage = bytes32{};
+  ASSERT_TRUE(s.queue_invoice(settled).has_value());
+  ASSERT_TRUE(s.commit_batch().has_value());
+  in_flight = s.list_in_flight_payments();
+  ASSERT_TRUE(in_flight.has_value());
+  ASSERT_EQ(in_flight->size(), 1u);
+  EXPECT_EQ((*in_flight)[0], pending);
+  EXPECT_EQ(s.list_live_invoices()->size(), 1u);
 
   // A channel still named by circuits cannot be deleted.
   ASSERT_TRUE(s.begin_batch().has_value());
