@@ -4,6 +4,8 @@
 #include <set>
 #include <utility>
 
+#include "chain/channel_watch.hpp"
+#include "chain/watcher.hpp"
 #include "crypto/hash.hpp"
 #include "node/transport/noise_primitives.hpp"
 #include "protocol/channel_opening.hpp"
@@ -23,6 +25,7 @@ struct node_channels::channel_record {
   std::vector<crypto::address> own_first_locks;
   std::optional<protocol::channel> chan;
   bool policy_sent = false;
+  bool force_close = false;  // the operator asked for a unilateral close
   std::optional<transport::policy_wire> peer_policy;  // how the peer forwards out over this channel
   // Forwarding instructions for the peer's HTLCs, by the peer's proposal id (route_wire comes first).
   std::map<protocol::htlc_id, std::vector<transport::route_hop>> routes;
@@ -259,9 +262,14 @@ status<node_failure> node_channels::on_channel_message(channel_record& c, const 
           if (c.chan || c.side != party::zero) return node_failure{node_error::unexpected_message};
           if (auto ok = protocol::check_accept_channel(c.config, v); !ok) return refused(ok.error());
           return create_protocol_channel(c, v.first_locks);
-        } else if constexpr (std::is_same_v<T, protocol::error_message> || std::is_same_v<T, protocol::open_channel> ||
-                             std::is_same_v<T, protocol::close_request>) {
+        } else if constexpr (std::is_same_v<T, protocol::error_message> || std::is_same_v<T, protocol::open_channel>) {
           return node_failure{node_error::unexpected_message};
+        } else if constexpr (std::is_same_v<T, protocol::close_request>) {
+          if (!c.chan) return node_failure{node_error::channel_not_open};
+          auto outcome = c.chan->receive_close_request(v);
+          if (!outcome) return refused(outcome.error());
+          if (outcome->reply) send(c, *outcome->reply);
+          return {};  // watch() takes the signed close to the bank
         } else {
           if (!c.chan) return node_failure{node_error::channel_not_open};
           if constexpr (std::is_same_v<T, protocol::commit>) {
@@ -439,6 +447,62 @@ void node_channels::fulfill_incoming(const htlc_key& key, const bytes32& preimag
   channel_record* c = find(key.channel);
   if (c == nullptr || !c->chan) return;
   if (auto m = c->chan->propose_fulfill(key.htlc, preimage)) send(*c, *m);
+}
+
+// ---- closing and watching ----
+
+status<node_failure> node_channels::close_channel(const channel_id& id, bool force) {
+  channel_record* c = find(id);
+  if (c == nullptr) return node_failure{node_error::unknown_channel};
+  if (!c->chan) return node_failure{node_error::channel_not_open};
+  if (force) {
+    c->force_close = true;
+    return {};
+  }
+  auto req = c->chan->propose_close();
+  if (!req) return node_failure{node_error::protocol_refused, req.error()};
+  send(*c, *req);
+  return {};
+}
+
+namespace {
+
+std::string_view call_name(const chain::bank_call& call) {
+  static constexpr std::string_view names[] = {"cancel", "cash", "claim_htlc", "punish", "withdraw", "close"};
+  return names[call.index()];
+}
+
+}  // namespace
+
+std::vector<node_channels::watch_action> node_channels::watch(std::uint64_t now_s) {
+  std::map<bytes32, bytes32> preimages;
+  for (const auto& [hash, inv] : invoices_) {
+    if (inv.summary.preimage) preimages.emplace(hash, *inv.summary.preimage);
+  }
+  for (const forward_summary& f : forwards_) {
+    if (f.preimage) preimages.emplace(f.hash_lock, *f.preimage);
+  }
+  std::vector<watch_action> actions;
+  for (auto& [id, c] : channels_) {
+    if (!c->chan) continue;
+    auto view = bank_.state(c->bank);
+    if (!view || view->state == chain::bank_state::closed) continue;
+    if (auto closing = c->chan->closing_result(); closing && view->state == chain::bank_state::running) {
+      const chain::bank_call call = chain::close_args{closing->balances, closing->sigs[0], closing->sigs[1]};
+      auto st = chain::execute(bank_, identity_.addr, c->bank, call);
+      actions.push_back(watch_action{id, call_name(call), st ? std::nullopt : std::optional(st.error())});
+      continue;
+    }
+    const chain::watch_record record = chain::make_watch_record(*c->chan, preimages);
+    auto calls = chain::decide(record, *view, chain::watch_input{now_s, c->force_close});
+    if (!calls) continue;
+    for (const chain::bank_call& call : *calls) {
+      auto st = chain::execute(bank_, identity_.addr, c->bank, call);
+      actions.push_back(watch_action{id, call_name(call), st ? std::nullopt : std::optional(st.error())});
+      if (!st) break;  // the next decision starts from the bank's new state
+    }
+  }
+  return actions;
 }
 
 // ---- invoices and payments ----

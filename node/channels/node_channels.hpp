@@ -142,6 +142,21 @@ class node_channels {
   [[nodiscard]] status<node_failure> release_hold(const bytes32& preimage, std::uint64_t now_s);
   [[nodiscard]] status<node_failure> cancel_hold(const bytes32& payment_hash, std::uint64_t now_s);
 
+  // Cooperative close (both sign the latest balances; needs no HTLC pending), or with `force` a
+  // unilateral one: our latest signed commitment goes to the bank at the next watch().
+  [[nodiscard]] status<node_failure> close_channel(const channel_id& id, bool force);
+
+  // The watcher (PROTOCOL.md §8) over every channel, on the bank's current state: punishes a
+  // revoked commitment the peer cashed, claims HTLCs we know the preimage of, withdraws after the
+  // freeze, and goes on chain when asked to (force close) or when an HTLC we can claim nears its
+  // time lock. Idempotent: call it on every new block or timer tick.
+  struct watch_action {
+    channel_id channel;
+    std::string_view call;               // "cash", "punish", "claim_htlc", "withdraw", ...
+    std::optional<chain::error> error;   // the bank refused it
+  };
+  [[nodiscard]] std::vector<watch_action> watch(std::uint64_t now_s);
+
   // Pays an invoice over a channel to the payee or through one of its route hints.
   [[nodiscard]] result<bytes32, node_failure> pay(const invoice& inv, std::uint64_t now_s);
 

@@ -209,3 +209,86 @@ TEST(NodeChannels, AnOpenThatDoesNotMatchTheBankIsRefused) {
 
 }  // namespace
 }  // namespace clearway::node::channels
+
+namespace clearway::node::channels {
+namespace {
+
+std::uint64_t account(test_network& net, const node_channels& n) {
+  const auto key = transport::decompress(n.id());
+  return net.ledger().balance_of(crypto::address_of(*key)).base_units();
+}
+
+TEST(NodeChannelsOnChain, ACooperativeClosePaysBothOnTheBank) {
+  test_network net;
+  node_channels& a = net.add_node(1);
+  node_channels& b = net.add_node(2);
+  const channel_id id = net.open(a, b, 1'000'000'000, 500'000'000);
+  auto text = b.create_invoice(msat(25'000'000), preimage_of(3), std::nullopt, net.now_s);
+  ASSERT_TRUE(a.pay(*decode_invoice(*text), net.now_s).has_value());
+  net.deliver();
+  ASSERT_TRUE(a.close_channel(id, false).has_value());
+  // No more updates once closing.
+  EXPECT_EQ(a.close_channel(id, false).error().error, node_error::protocol_refused);
+  net.deliver();
+  ASSERT_TRUE(net.refusals.empty()) << net.refusals.front();
+  auto actions = b.watch(net.now_s);
+  ASSERT_EQ(actions.size(), 1u);
+  EXPECT_EQ(actions[0].call, "close");
+  EXPECT_FALSE(actions[0].error.has_value());
+  EXPECT_TRUE(a.watch(net.now_s).empty());  // already closed: nothing left to do
+  EXPECT_EQ(account(net, a), test_network::funds_msat - 25'000'000);
+  EXPECT_EQ(account(net, b), test_network::funds_msat + 25'000'000);
+}
+
+TEST(NodeChannelsOnChain, APeerThatCashesARevokedCommitmentLosesEverything) {
+  test_network net;
+  node_channels& a = net.add_node(1);
+  node_channels& b = net.add_node(2);
+  const channel_id id = net.open(a, b, 1'000'000'000, 500'000'000);
+  // B keeps its commitment #0 (B: 500,000,000), then pays A 100,000,000 and revokes #0.
+  const protocol::signed_commitment old = b.protocol_channel(id)->latest_signed_own_commitment();
+  auto text = a.create_invoice(msat(100'000'000), preimage_of(4), std::nullopt, net.now_s);
+  ASSERT_TRUE(b.pay(*decode_invoice(*text), net.now_s).has_value());
+  net.deliver();
+  ASSERT_EQ(b.channel(id)->own_balance, msat(400'000'000));
+  // B cheats: it cashes the revoked #0.
+  ASSERT_TRUE(net.ledger().cash(crypto::address_of(*transport::decompress(b.id())), b.channel(id)->bank,
+                                chain::cash_args{old.content, old.peer_sig})
+                  .has_value());
+  auto actions = a.watch(net.now_s);
+  ASSERT_FALSE(actions.empty());
+  EXPECT_EQ(actions[0].call, "punish");
+  EXPECT_FALSE(actions[0].error.has_value());
+  EXPECT_EQ(net.ledger().find(a.channel(id)->bank)->state, chain::bank_state::closed);
+  // A holds both deposits; B lost its whole side.
+  EXPECT_EQ(account(net, a), test_network::funds_msat + 500'000'000);
+  EXPECT_EQ(account(net, b), test_network::funds_msat - 500'000'000);
+}
+
+TEST(NodeChannelsOnChain, AForceCloseCashesThenWithdrawsAfterTheFreeze) {
+  test_network net;
+  node_channels& a = net.add_node(1);
+  node_channels& b = net.add_node(2);
+  const channel_id id = net.open(a, b, 1'000'000'000, 500'000'000);
+  auto text = b.create_invoice(msat(7'000'000), preimage_of(5), std::nullopt, net.now_s);
+  ASSERT_TRUE(a.pay(*decode_invoice(*text), net.now_s).has_value());
+  net.deliver();
+  EXPECT_EQ(a.close_channel(channel_id{}, true).error().error, node_error::unknown_channel);
+  ASSERT_TRUE(a.close_channel(id, true).has_value());
+  auto cashed = a.watch(net.now_s);
+  ASSERT_EQ(cashed.size(), 1u);
+  EXPECT_EQ(cashed[0].call, "cash");
+  EXPECT_TRUE(b.watch(net.now_s).empty());  // the honest peer has nothing to punish or claim
+  EXPECT_EQ(account(net, b), test_network::funds_msat + 7'000'000);  // the defender is paid at once
+  EXPECT_TRUE(a.watch(net.now_s).empty());  // A's bond is frozen
+  ASSERT_TRUE(net.ledger().advance_by(node_settings{}.freeze_time_s).has_value());
+  net.now_s += node_settings{}.freeze_time_s;
+  auto withdrawn = a.watch(net.now_s);
+  ASSERT_EQ(withdrawn.size(), 1u);
+  EXPECT_EQ(withdrawn[0].call, "withdraw");
+  EXPECT_EQ(account(net, a), test_network::funds_msat - 7'000'000);
+  EXPECT_EQ(net.ledger().find(a.channel(id)->bank)->state, chain::bank_state::closed);
+}
+
+}  // namespace
+}  // namespace clearway::node::channels
