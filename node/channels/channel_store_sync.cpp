@@ -140,9 +140,7 @@ status<store_error> persist(store& db, const node_channels& node, const node_cha
         CW_CHECK(db.queue_payment(to_row(*p)));
       }
     }
-    for (const std::size_t index : changes.forwards) {
-      CW_CHECK(db.queue_circuit(to_row(node.forwards().at(index))));
-    }
+    for (const forward_summary& f : changes.forwards) CW_CHECK(db.queue_circuit(to_row(f)));
     return {};
   }();
   if (!queued) {

@@ -98,7 +98,12 @@ node_changes node_channels::take_changes() {
   }
   out.invoices.assign(changed_invoices_.begin(), changed_invoices_.end());
   out.payments.assign(changed_payments_.begin(), changed_payments_.end());
-  out.forwards.assign(changed_forwards_.begin(), changed_forwards_.end());
+  for (const std::uint64_t key : changed_forwards_) {
+    auto it = forwards_.find(key);
+    if (it == forwards_.end()) continue;
+    out.forwards.push_back(it->second);
+    if (it->second.state != forward_state::offered) forwards_.erase(it);
+  }
   changed_channels_.clear();
   changed_invoices_.clear();
   changed_payments_.clear();
@@ -106,12 +111,20 @@ node_changes node_channels::take_changes() {
   return out;
 }
 
-void node_channels::on_peer_connected(const node_id& peer) {
+void node_channels::on_peer_connected(const node_id& peer, std::uint64_t now_s) {
   for (auto& [id, c] : channels_) {
     if (c->peer == peer) c->policy_sent = false;
   }
   for (auto& [id, c] : channels_) {
-    if (c->peer == peer && c->chan) pump(*c, 0);
+    if (c->peer == peer && c->chan) pump(*c, now_s);
+  }
+}
+
+void node_channels::set_policy(const node_settings& settings, std::uint64_t now_s) {
+  settings_ = settings;
+  for (auto& [id, c] : channels_) c->policy_sent = false;
+  for (auto& [id, c] : channels_) {
+    if (c->chan) pump(*c, now_s);
   }
 }
 
@@ -364,6 +377,20 @@ void node_channels::on_locked_in(channel_record& c, const protocol::htlc_locked_
   if (ours.amount < settings_.min_htlc || ours.amount > settings_.max_htlc) {
     return fail_incoming(key, protocol::fail_reason::temporary_failure, now_s);
   }
+  std::uint32_t offered_count = 0;
+  amount offered_value;
+  for (const protocol::htlc_view& h : out->chan->htlcs()) {
+    if (h.terms.offerer != out->chan->self()) continue;
+    ++offered_count;
+    offered_value = offered_value.checked_add(h.terms.value).value_or(amount::max());
+  }
+  auto in_flight = offered_value.checked_add(ours.amount);
+  if (offered_count >= settings_.max_accepted_htlcs) {
+    return fail_incoming(key, protocol::fail_reason::too_many_htlcs, now_s);
+  }
+  if (!in_flight || *in_flight > settings_.max_value_in_flight) {
+    return fail_incoming(key, protocol::fail_reason::insufficient_balance, now_s);
+  }
   bool fee_paid = false;
   if (auto fee = fee_for(settings_.fee_base, settings_.fee_ppm, ours.amount)) {
     auto needed = ours.amount.checked_add(*fee);
@@ -381,8 +408,8 @@ void node_channels::on_locked_in(channel_record& c, const protocol::htlc_locked_
   f.in_value = e.terms.value;
   f.out_value = ours.amount;
   f.updated_s = now_s;
-  forwards_.push_back(f);
-  const std::size_t index = forwards_.size() - 1;
+  const std::uint64_t index = next_forward_++;
+  forwards_.emplace(index, f);
   changed_forwards_.insert(index);
   auto added = offer(*out, ours.amount, e.terms.hash_lock, ours.time_lock_s,
                      std::vector<transport::route_hop>(hops.begin() + 1, hops.end()), forward_link{index, key}, now_s);
@@ -422,7 +449,7 @@ void node_channels::on_offered_resolved(const htlc_key& key, std::optional<bytes
     return;
   }
   const auto& link = std::get<forward_link>(up);
-  forward_summary& f = forwards_[link.forward];
+  forward_summary& f = forwards_.at(link.forward);
   f.updated_s = now_s;
   changed_forwards_.insert(link.forward);
   if (preimage) {
@@ -479,7 +506,7 @@ std::vector<node_channels::watch_action> node_channels::watch(std::uint64_t now_
   for (const auto& [hash, inv] : invoices_) {
     if (inv.summary.preimage) preimages.emplace(hash, *inv.summary.preimage);
   }
-  for (const forward_summary& f : forwards_) {
+  for (const auto& [key, f] : forwards_) {
     if (f.preimage) preimages.emplace(f.hash_lock, *f.preimage);
   }
   std::vector<watch_action> actions;
@@ -508,14 +535,15 @@ std::vector<node_channels::watch_action> node_channels::watch(std::uint64_t now_
 // ---- invoices and payments ----
 
 result<std::string, node_failure> node_channels::create_invoice(amount value, const bytes32& preimage_material,
-                                                                std::optional<bytes32> hold_hash, std::uint64_t now_s) {
+                                                                std::optional<bytes32> hold_hash, std::uint64_t now_s,
+                                                                std::uint32_t expiry_s) {
   if (value == amount::zero()) return node_failure{node_error::invalid_amount};
   invoice_record rec;
   invoice_summary& s = rec.summary;
   s.value = value;
   s.hold = hold_hash.has_value();
   s.created_s = now_s;
-  s.expiry_s = settings_.invoice_expiry_s;
+  s.expiry_s = expiry_s != 0 ? expiry_s : settings_.invoice_expiry_s;
   if (hold_hash) {
     s.payment_hash = *hold_hash;
   } else {
@@ -529,7 +557,7 @@ result<std::string, node_failure> node_channels::create_invoice(amount value, co
   inv.payment_hash = hash;
   inv.value = value;
   inv.created_s = now_s;
-  inv.expiry_s = settings_.invoice_expiry_s;
+  inv.expiry_s = s.expiry_s;
   inv.final_delta_s = settings_.final_delta_s;
   for (const auto& [id, c] : channels_) {
     if (!c->chan || !c->chan->is_open() || !c->peer_policy || inv.hints.size() == max_route_hints) continue;
@@ -580,7 +608,7 @@ status<node_failure> node_channels::cancel_hold(const bytes32& payment_hash, std
   return {};
 }
 
-result<bytes32, node_failure> node_channels::pay(const invoice& inv, std::uint64_t now_s) {
+result<bytes32, node_failure> node_channels::pay(const invoice& inv, std::uint64_t now_s, std::optional<amount> max_fee) {
   if (inv.payee == id_) return node_failure{node_error::invalid_peer};
   if (inv.value == amount::zero()) return node_failure{node_error::invalid_amount};
   if (now_s > inv.created_s + inv.expiry_s) return node_failure{node_error::invoice_expired};
@@ -610,9 +638,14 @@ result<bytes32, node_failure> node_channels::pay(const invoice& inv, std::uint64
     }
   }
   // Through one of the payee's peers (its route hints).
+  bool too_expensive = false;
   for (const route_hint& h : inv.hints) {
     auto fee = fee_for(h.fee_base, h.fee_ppm, inv.value);
     if (!fee) return fee.error();
+    if (max_fee && *fee > *max_fee) {
+      too_expensive = true;
+      continue;
+    }
     auto first_value = inv.value.checked_add(*fee);
     if (!first_value) return node_failure{node_error::amount_overflow};
     const std::uint64_t first_lock_s = final_lock_s + h.time_lock_delta_s;
@@ -624,7 +657,7 @@ result<bytes32, node_failure> node_channels::pay(const invoice& inv, std::uint64
     }
   }
   if (last_refusal) return node_failure{node_error::protocol_refused, *last_refusal};
-  return node_failure{node_error::no_route};
+  return node_failure{too_expensive ? node_error::fee_too_high : node_error::no_route};
 }
 
 // ---- views ----
@@ -707,12 +740,18 @@ void node_channels::restore_invoice(const invoice_summary& inv) { invoices_[inv.
 
 void node_channels::restore_payment(const payment_summary& p) { payments_[p.payment_hash] = p; }
 
-void node_channels::restore_forward(const forward_summary& f) { forwards_.push_back(f); }
+void node_channels::restore_forward(const forward_summary& f) { forwards_.emplace(next_forward_++, f); }
+
+std::vector<forward_summary> node_channels::forwards() const {
+  std::vector<forward_summary> out;
+  out.reserve(forwards_.size());
+  for (const auto& [key, f] : forwards_) out.push_back(f);
+  return out;
+}
 
 void node_channels::finish_restore(std::uint64_t now_s) {
   offered_.clear();
-  for (std::size_t i = 0; i < forwards_.size(); ++i) {
-    const forward_summary& f = forwards_[i];
+  for (const auto& [i, f] : forwards_) {
     if (f.state == forward_state::offered && f.out_htlc) {
       offered_.emplace(htlc_key{f.out_channel, *f.out_htlc}, forward_link{i, htlc_key{f.in_channel, f.in_htlc}});
     }

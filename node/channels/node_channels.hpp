@@ -43,6 +43,8 @@ struct node_settings {
   std::uint64_t time_lock_delta_s = 3600;  // kept between an incoming HTLC and the one we forward
   protocol::amount min_htlc = protocol::amount::from_base_units(1000);
   protocol::amount max_htlc = protocol::amount::from_base_units(10'000'000'000);
+  std::uint32_t max_accepted_htlcs = 483;  // HTLCs we keep offered on one channel at once when forwarding
+  protocol::amount max_value_in_flight = protocol::amount::from_base_units(100'000'000'000);
   std::uint64_t final_delta_s = 3600;      // what our invoices ask for
   std::uint64_t freeze_time_s = 24 * 3600;
   std::uint64_t funding_timeout_s = 24 * 3600;
@@ -113,7 +115,7 @@ struct node_changes {
   std::vector<channel_id> channels;
   std::vector<bytes32> invoices;
   std::vector<bytes32> payments;
-  std::vector<std::size_t> forwards;  // indices into forwards()
+  std::vector<forward_summary> forwards;  // resolved ones leave the node's memory with this call
   [[nodiscard]] bool empty() const noexcept {
     return channels.empty() && invoices.empty() && payments.empty() && forwards.empty();
   }
@@ -136,9 +138,10 @@ class node_channels {
 
   // A new invoice. Without `hold_hash` the node picks the preimage (from `preimage_material`);
   // with it, it is a hold invoice the caller settles with release_hold(preimage).
+  // expiry_s 0: the node's invoice_expiry_s.
   [[nodiscard]] result<std::string, node_failure> create_invoice(protocol::amount value, const bytes32& preimage_material,
                                                                  std::optional<bytes32> hold_hash,
-                                                                 std::uint64_t now_s);
+                                                                 std::uint64_t now_s, std::uint32_t expiry_s = 0);
   [[nodiscard]] status<node_failure> release_hold(const bytes32& preimage, std::uint64_t now_s);
   [[nodiscard]] status<node_failure> cancel_hold(const bytes32& payment_hash, std::uint64_t now_s);
 
@@ -158,7 +161,9 @@ class node_channels {
   [[nodiscard]] std::vector<watch_action> watch(std::uint64_t now_s);
 
   // Pays an invoice over a channel to the payee or through one of its route hints.
-  [[nodiscard]] result<bytes32, node_failure> pay(const invoice& inv, std::uint64_t now_s);
+  // With max_fee, routes that cost more are not tried (fee_too_high if that leaves none).
+  [[nodiscard]] result<bytes32, node_failure> pay(const invoice& inv, std::uint64_t now_s,
+                                                 std::optional<protocol::amount> max_fee = std::nullopt);
 
   // A message from an authenticated peer (the transport names it).
   [[nodiscard]] status<node_failure> on_message(const node_id& from, const transport::wire_message& msg,
@@ -168,7 +173,9 @@ class node_channels {
   [[nodiscard]] node_changes take_changes();
 
   // A peer (re)connected: our policy for each channel with it goes out again.
-  void on_peer_connected(const node_id& peer);
+  void on_peer_connected(const node_id& peer, std::uint64_t now_s);
+  // A new forwarding policy for the whole node, announced again to every peer.
+  void set_policy(const node_settings& settings, std::uint64_t now_s);
 
   // ---- restart: feed back what the store holds, then finish_restore() ----
   [[nodiscard]] status<node_failure> restore_channel(protocol::channel chan);
@@ -184,7 +191,9 @@ class node_channels {
   [[nodiscard]] std::optional<invoice_summary> invoice_status(const bytes32& payment_hash) const;
   [[nodiscard]] std::vector<invoice_summary> invoices() const;
   [[nodiscard]] std::vector<payment_summary> payments() const;
-  [[nodiscard]] const std::vector<forward_summary>& forwards() const noexcept { return forwards_; }
+  // Forwards in memory: unresolved ones, and resolved ones not yet handed out by take_changes()
+  // (after that they live only in the store: listforwards reads it there).
+  [[nodiscard]] std::vector<forward_summary> forwards() const;
   [[nodiscard]] const node_settings& settings() const noexcept { return settings_; }
   // The protocol state of a channel (for the store, the watcher and tests).
   [[nodiscard]] const protocol::channel* protocol_channel(const channel_id& id) const;
@@ -197,7 +206,7 @@ class node_channels {
     friend auto operator<=>(const htlc_key&, const htlc_key&) = default;
   };
   struct forward_link {
-    std::size_t forward = 0;  // index in forwards_
+    std::uint64_t forward = 0;  // key in forwards_
     htlc_key incoming;
   };
   using upstream = std::variant<bytes32 /* our payment's hash */, forward_link>;
@@ -238,12 +247,13 @@ class node_channels {
   std::map<htlc_key, upstream> offered_;  // HTLCs we offered, by (channel, our proposal id)
   std::map<bytes32, invoice_record> invoices_;
   std::map<bytes32, payment_summary> payments_;
-  std::vector<forward_summary> forwards_;
+  std::map<std::uint64_t, forward_summary> forwards_;
+  std::uint64_t next_forward_ = 0;
   std::vector<outbound> outbox_;
   std::set<channel_id> changed_channels_;
   std::set<bytes32> changed_invoices_;
   std::set<bytes32> changed_payments_;
-  std::set<std::size_t> changed_forwards_;
+  std::set<std::uint64_t> changed_forwards_;
 };
 
 }  // namespace clearway::node::channels

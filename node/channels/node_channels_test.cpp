@@ -91,6 +91,7 @@ TEST(NodeChannels, ForwardsThroughTheRouteHintAndTakesItsFee) {
   EXPECT_EQ(l.c->channel(l.bc)->own_balance, msat(1'000'000'000 + 10'000'000));
   ASSERT_EQ(l.b->forwards().size(), 1u);
   EXPECT_EQ(l.b->forwards()[0].state, forward_state::settled);
+  EXPECT_EQ(l.b->forwards()[0].preimage, preimage_of(9));
   test::expect_conserved(*l.a, *l.b, l.ab, 2'000'000'000);
   test::expect_conserved(*l.b, *l.c, l.bc, 2'000'000'000);
 }

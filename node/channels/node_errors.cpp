@@ -21,6 +21,7 @@ std::string_view to_string(node_error e) noexcept {
     case node_error::amount_overflow: return "amount_overflow";
     case node_error::invalid_amount: return "invalid_amount";
     case node_error::invoice_expired: return "invoice_expired";
+    case node_error::fee_too_high: return "fee_too_high";
   }
   return "unknown_node_error";
 }

@@ -29,6 +29,7 @@ enum class node_error {
   amount_overflow,      // amounts or fees beyond 2^64 - 1 msat
   invalid_amount,       // zero, or outside the node's min/max HTLC
   invoice_expired,      // paying an invoice after created_s + expiry_s
+  fee_too_high,         // every route costs more than the payer's max_fee
 };
 [[nodiscard]] std::string_view to_string(node_error e) noexcept;
 
