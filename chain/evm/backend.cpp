@@ -1,5 +1,7 @@
 #include "chain/evm/backend.hpp"
 
+#include "chain/evm/artifact.hpp"
+
 #include <algorithm>
 #include <unordered_map>
 
@@ -145,7 +147,10 @@ result<bank_id, chain::error> backend::track(const address& bank_address) {
     last_failure_ = code.error();
     return chain::error::backend_failure;
   }
-  if (code->empty()) return chain::error::unknown_bank;
+  // Only a VirtualBank is a bank: another contract at that address could answer the bank's views
+  // with anything (deposits it never took, a state it is not in).
+  static const byte_vector bank_code = from_hex(virtual_bank_runtime_code_hex()).value_or(byte_vector{});
+  if (code->empty() || *code != bank_code) return chain::error::unknown_bank;
   const bank_id id{banks_.size()};
   banks_.push_back(bank_address);
   ids_.emplace(bank_address, id);

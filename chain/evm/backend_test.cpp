@@ -7,6 +7,7 @@
 
 #include "chain/evm/anvil_fixture.hpp"
 #include "chain/evm/bank_revert.hpp"
+#include "chain/evm/sender.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/signature.hpp"
 
@@ -165,6 +166,11 @@ TEST_F(EvmBackend, TrackFollowsABankCreatedElsewhere) {
   auto tracked = (*other)->track(*backend_->address_of(*id));
   ASSERT_TRUE(tracked);
   EXPECT_EQ((*other)->track(addr(2)).error(), chain::error::unknown_bank);  // no code there
+  // A contract that is not a VirtualBank is no bank, whatever its views would answer.
+  sender deployer(*env_->rpc, anvil_process::dev_key(3), env_->chain_id);
+  auto probe = deployer.send(std::nullopt, testing::creation_code_of("AbiProbe"));
+  ASSERT_TRUE(probe && probe->contract_address);
+  EXPECT_EQ((*other)->track(*probe->contract_address).error(), chain::error::unknown_bank);
   ASSERT_TRUE((*other)->deposit(addr(1), *tracked, units(6)));
   auto batch = (*other)->events_since({});
   ASSERT_TRUE(batch);

@@ -103,6 +103,10 @@ std::string_view virtual_bank_creation_code_hex() noexcept {
   return R"cw(${bank.bytecode})cw";
 }
 
+std::string_view virtual_bank_runtime_code_hex() noexcept {
+  return R"cw(${bank.deployedBytecode})cw";
+}
+
 std::string_view virtual_bank_abi_json() noexcept {
   return R"cw(${JSON.stringify(bank.abi)})cw";
 }
