@@ -162,6 +162,34 @@ status<restore_error> restore(const store& db, const crypto::key_pair& identity,
     if (!chan) return restore_error::bad_channel_state;
     if (!node.restore_channel(std::move(*chan))) return restore_error::channel_refused;
   }
+  // Incoming HTLCs whose fate was decided and stored (a settled or failed forward, a settled or
+  // cancelled invoice) but whose fulfil or fail had not reached the peer when we stopped.
+  for (const stored_channel& row : *channels) {
+    const channel_id id = from_store_id(row.id);
+    const protocol::channel* chan = node.protocol_channel(id);
+    if (chan == nullptr) continue;
+    for (const protocol::htlc_view& h : chan->htlcs()) {
+      if (h.terms.offerer == chan->self() || h.state != protocol::htlc_state::irrevocable) continue;
+      if (auto c = db.get_circuit(row.id, h.id)) {
+        if (c->state == circuit_state::settled && c->preimage) node.restore_resolution(id, h.id, *c->preimage);
+        if (c->state == circuit_state::failed) {
+          node.restore_resolution(id, h.id, c->failure.value_or(protocol::fail_reason::temporary_failure));
+        }
+        continue;
+      } else if (c.error() != store_error::not_found) {
+        return restore_error::store_failed;
+      }
+      auto inv = db.get_invoice(h.terms.hash_lock);
+      if (!inv) {
+        if (inv.error() != store_error::not_found) return restore_error::store_failed;
+        continue;
+      }
+      if (inv->state == node::invoice_state::settled && inv->preimage) node.restore_resolution(id, h.id, *inv->preimage);
+      if (inv->state == node::invoice_state::canceled) {
+        node.restore_resolution(id, h.id, protocol::fail_reason::unknown_payment_hash);
+      }
+    }
+  }
   for (const node::invoice& row : *invoices) node.restore_invoice(from_row(row));
   for (const node::payment& row : *payments) node.restore_payment(from_row(row));
   for (const circuit& row : *circuits) node.restore_forward(from_row(row));

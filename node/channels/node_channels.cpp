@@ -113,10 +113,18 @@ node_changes node_channels::take_changes() {
 
 void node_channels::on_peer_connected(const node_id& peer, std::uint64_t now_s) {
   for (auto& [id, c] : channels_) {
-    if (c->peer == peer) c->policy_sent = false;
+    if (c->peer != peer) continue;
+    c->policy_sent = false;
+    if (c->chan && c->chan->awaiting_reestablish()) send(*c, c->chan->reestablish_message());
   }
   for (auto& [id, c] : channels_) {
     if (c->peer == peer && c->chan) pump(*c, now_s);
+  }
+}
+
+void node_channels::on_peer_disconnected(const node_id& peer) {
+  for (auto& [id, c] : channels_) {
+    if (c->peer == peer && c->chan) c->chan->connection_lost();
   }
 }
 
@@ -249,7 +257,12 @@ status<node_failure> node_channels::on_message(const node_id& from, const transp
     if (c == nullptr || c->peer != from) return node_failure{node_error::unknown_channel};
     if (!c->chan) return node_failure{node_error::channel_not_open};
     // A route names a proposal the peer has not sent yet, once, and no more of them wait than HTLCs fit.
-    if (r->htlc <= c->chan->last_proposal_id(c->chan->peer()) || c->routes.contains(r->htlc) ||
+    if (auto known = c->routes.find(r->htlc); known != c->routes.end()) {
+      // Sent again after a reconnect (its add_htlc was lost): the same route is no news.
+      if (known->second == r->hops) return {};
+      return node_failure{node_error::bad_route};
+    }
+    if (r->htlc <= c->chan->last_proposal_id(c->chan->peer()) ||
         c->routes.size() >= 2 * static_cast<std::size_t>(c->config.limits.max_accepted_htlcs)) {
       return node_failure{node_error::bad_route};
     }
@@ -300,6 +313,31 @@ status<node_failure> node_channels::on_channel_message(channel_record& c, const 
             if (auto ok = c.chan->receive_fail(v); !ok) return refused(ok.error());
           } else if constexpr (std::is_same_v<T, protocol::pay>) {
             if (auto ok = c.chan->receive_pay(v); !ok) return refused(ok.error());
+          } else if constexpr (std::is_same_v<T, protocol::reestablish>) {
+            // The peer sees a new connection: so do we, whether or not we saw the old one drop.
+            if (!c.chan->awaiting_reestablish()) {
+              c.chan->connection_lost();
+              send(c, c.chan->reestablish_message());
+            }
+            auto resend = c.chan->on_reestablish(v);
+            if (!resend) {
+              // The peer claims what we never sent or lacks what it provably had: it lies or lost
+              // its state. Nothing more off-chain: settle on the bank (PROTOCOL.md §8).
+              if (resend.error() == protocol::channel_error::peer_claims_unsent ||
+                  resend.error() == protocol::channel_error::peer_lost_state) {
+                c.force_close = true;
+              }
+              return refused(resend.error());
+            }
+            for (protocol::message& lost : *resend) {
+              // An add_htlc goes again with its route (ours, kept until the HTLC locks in).
+              if (const auto* add = std::get_if<protocol::add_htlc>(&lost)) {
+                if (auto r = sent_routes_.find(htlc_key{c.id, add->id}); r != sent_routes_.end()) {
+                  outbox_.push_back(outbound{c.peer, transport::route_wire{c.id, add->id, r->second}});
+                }
+              }
+              send(c, std::move(lost));
+            }
           }
           return {};
         }
@@ -317,10 +355,12 @@ void node_channels::pump(channel_record& first, std::uint64_t now_s) {
     dirty.erase(dirty.begin());
     if (c == nullptr || !c->chan) continue;
     const std::size_t outbox_before = outbox_.size();
+    if (!c->chan->awaiting_reestablish()) retry_resolutions(*c, now_s);
     for (const protocol::channel_event& e : c->chan->drain_events()) {
       const party own = c->chan->self();
       if (const auto* in = std::get_if<protocol::htlc_locked_in>(&e)) {
         if (in->terms.offerer != own) on_locked_in(*c, *in, now_s);
+        if (in->terms.offerer == own) sent_routes_.erase(htlc_key{c->id, in->id});
       } else if (const auto* ok = std::get_if<protocol::htlc_fulfilled>(&e)) {
         if (ok->terms.offerer == own) on_offered_resolved({c->id, ok->id}, ok->preimage, {}, now_s);
       } else if (const auto* bad = std::get_if<protocol::htlc_failed>(&e)) {
@@ -427,6 +467,7 @@ result<protocol::htlc_id, protocol::channel_error> node_channels::offer(
     std::vector<transport::route_hop> hops, upstream up, std::uint64_t now_s) {
   auto add = c.chan->propose_add_htlc(value, hash_lock, time_lock_s, now_s);
   if (!add) return add.error();
+  sent_routes_.insert_or_assign(htlc_key{c.id, add->id}, hops);
   outbox_.push_back(outbound{c.peer, transport::route_wire{c.id, add->id, std::move(hops)}});
   send(c, *add);
   offered_.emplace(htlc_key{c.id, add->id}, std::move(up));
@@ -463,17 +504,43 @@ void node_channels::on_offered_resolved(const htlc_key& key, std::optional<bytes
   }
 }
 
+void node_channels::retry_resolutions(channel_record& c, std::uint64_t now_s) {
+  auto it = pending_resolutions_.lower_bound(htlc_key{c.id, 0});
+  while (it != pending_resolutions_.end() && it->first.channel == c.id) {
+    const htlc_key key = it->first;
+    const resolution r = it->second;
+    it = pending_resolutions_.erase(it);
+    if (const auto* pre = std::get_if<bytes32>(&r)) {
+      fulfill_incoming(key, *pre, now_s);
+    } else {
+      fail_incoming(key, std::get<protocol::fail_reason>(r), now_s);
+    }
+  }
+}
+
+void node_channels::restore_resolution(const channel_id& channel, protocol::htlc_id htlc, resolution r) {
+  pending_resolutions_.insert_or_assign(htlc_key{channel, htlc}, r);
+}
+
 void node_channels::fail_incoming(const htlc_key& key, protocol::fail_reason reason, std::uint64_t) {
   channel_record* c = find(key.channel);
   if (c == nullptr || !c->chan) return;
   // Refused only once the channel is closing: then the HTLC is settled on chain or times out there.
-  if (auto m = c->chan->propose_fail(key.htlc, reason)) send(*c, *m);
+  if (auto m = c->chan->propose_fail(key.htlc, reason)) {
+    send(*c, *m);
+  } else if (m.error() == protocol::channel_error::awaiting_reestablish) {
+    pending_resolutions_.insert_or_assign(key, resolution{reason});  // once the peer is back
+  }
 }
 
 void node_channels::fulfill_incoming(const htlc_key& key, const bytes32& preimage, std::uint64_t) {
   channel_record* c = find(key.channel);
   if (c == nullptr || !c->chan) return;
-  if (auto m = c->chan->propose_fulfill(key.htlc, preimage)) send(*c, *m);
+  if (auto m = c->chan->propose_fulfill(key.htlc, preimage)) {
+    send(*c, *m);
+  } else if (m.error() == protocol::channel_error::awaiting_reestablish) {
+    pending_resolutions_.insert_or_assign(key, resolution{preimage});  // once the peer is back
+  }
 }
 
 // ---- closing and watching ----
@@ -731,6 +798,7 @@ status<node_failure> node_channels::restore_channel(protocol::channel chan) {
   rec->side = self;
   rec->config = config;
   rec->chan.emplace(std::move(chan));
+  rec->chan->connection_lost();  // whatever was in flight when we stopped may be lost
   const channel_id id = rec->id;
   channels_.insert_or_assign(id, std::move(rec));
   return {};

@@ -172,8 +172,12 @@ class node_channels {
   [[nodiscard]] std::vector<outbound> take_outbox();
   [[nodiscard]] node_changes take_changes();
 
-  // A peer (re)connected: our policy for each channel with it goes out again.
+  // A peer (re)connected: each channel with it sends its reestablish (if the connection was lost
+  // or we restarted) and our policy again.
   void on_peer_connected(const node_id& peer, std::uint64_t now_s);
+  // The connection to a peer is gone: messages in flight may be lost either way, so each channel
+  // with it waits for a reestablish before it moves again (docs/reestablish.md).
+  void on_peer_disconnected(const node_id& peer);
   // A new forwarding policy for the whole node, announced again to every peer.
   void set_policy(const node_settings& settings, std::uint64_t now_s);
 
@@ -182,6 +186,10 @@ class node_channels {
   void restore_invoice(const invoice_summary& inv);
   void restore_payment(const payment_summary& p);
   void restore_forward(const forward_summary& f);
+  // An incoming HTLC whose fulfil (preimage) or fail was decided before the restart but had not
+  // reached the peer: proposed again once the channel is back.
+  using resolution = std::variant<bytes32, protocol::fail_reason>;
+  void restore_resolution(const channel_id& channel, protocol::htlc_id htlc, resolution r);
   // Links HTLCs we offered back to their payments and forwards, and hold invoices to their HTLCs.
   void finish_restore(std::uint64_t now_s);
 
@@ -235,6 +243,7 @@ class node_channels {
   void on_offered_resolved(const htlc_key& key, std::optional<bytes32> preimage, protocol::fail_reason reason,
                            std::uint64_t now_s);
   void fail_incoming(const htlc_key& key, protocol::fail_reason reason, std::uint64_t now_s);
+  void retry_resolutions(channel_record& c, std::uint64_t now_s);
   void fulfill_incoming(const htlc_key& key, const bytes32& preimage, std::uint64_t now_s);
 
   crypto::key_pair identity_;
@@ -245,6 +254,10 @@ class node_channels {
   bank_finder& finder_;
   std::map<channel_id, std::unique_ptr<channel_record>> channels_;
   std::map<htlc_key, upstream> offered_;  // HTLCs we offered, by (channel, our proposal id)
+  // Fulfils and fails of incoming HTLCs waiting for their channel's reestablish.
+  std::map<htlc_key, resolution> pending_resolutions_;
+  // Routes of HTLCs we offered, until they lock in: resent with an add_htlc lost in flight.
+  std::map<htlc_key, std::vector<transport::route_hop>> sent_routes_;
   std::map<bytes32, invoice_record> invoices_;
   std::map<bytes32, payment_summary> payments_;
   std::map<std::uint64_t, forward_summary> forwards_;

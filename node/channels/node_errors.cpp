@@ -44,7 +44,8 @@ protocol::fail_reason fail_reason_of(protocol::channel_error e) noexcept {
     case channel_error::time_lock_too_far: return fail_reason::time_lock_too_close;
     case channel_error::channel_not_open:
     case channel_error::channel_closing:
-    case channel_error::channel_closed: return fail_reason::peer_unreachable;
+    case channel_error::channel_closed:
+    case channel_error::awaiting_reestablish: return fail_reason::peer_unreachable;
     default: return fail_reason::temporary_failure;
   }
 }

@@ -4,10 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "chain/embedded/ledger.hpp"
@@ -69,10 +72,30 @@ class test_network {
     m.node = std::make_unique<node_channels>(m.keys, m.seed, m.settings, ledger_, finder_);
     auto st = restore(*m.db, m.keys, *m.node, now_s);
     EXPECT_TRUE(st.has_value()) << (st ? "" : to_string(st.error()));
+    // Its peers saw the connection drop, with whatever they still had to send it; then everyone
+    // reconnects.
+    for (std::size_t other = 0; other < members_.size(); ++other) {
+      if (other == n) continue;
+      for (outbound& o : flush(other)) {
+        if (o.peer != m.node->id()) wire_.push_back(in_flight{other, std::move(o)});
+      }
+      members_[other].node->on_peer_disconnected(m.node->id());
+    }
+    reconnect(n);
     return *m.node;
   }
 
-  // Persists (when a store is attached), then hands out the node's messages.
+  // Node `n` and every other node see a new connection (each channel sends its reestablish).
+  void reconnect(std::size_t n) {
+    for (std::size_t other = 0; other < members_.size(); ++other) {
+      if (other == n) continue;
+      members_[other].node->on_peer_connected(members_[n].node->id(), now_s);
+      members_[n].node->on_peer_connected(members_[other].node->id(), now_s);
+    }
+  }
+
+  // Persists (when a store is attached), then hands out the node's messages. Messages still queued
+  // for a node that restarts are dropped there (they were on the connection that died).
   std::vector<outbound> flush(std::size_t n) {
     member& m = members_.at(n);
     if (m.db != nullptr) {
@@ -95,17 +118,37 @@ class test_network {
     if (!st) refusals.push_back(describe(st.error()));
   }
 
-  // Delivers every queued message until no node has anything to send.
-  void deliver() {
-    for (bool moved = true; moved;) {
-      moved = false;
-      for (std::size_t n = 0; n < members_.size(); ++n) {
-        for (const outbound& o : flush(n)) {
-          moved = true;
-          deliver_one(members_[n].node->id(), o);
-        }
-      }
+  // Every node persists and sends what it has: onto the wire, in order.
+  void send_all() {
+    for (std::size_t n = 0; n < members_.size(); ++n) {
+      for (outbound& o : flush(n)) wire_.push_back(in_flight{n, std::move(o)});
     }
+  }
+
+  // Delivers messages one by one (each receiver persists before it answers) until nothing moves.
+  // With kills: {victim, after} kills node `victim` (kill -9) once `after` (>= 1) messages were
+  // delivered -- before the receiver persisted the last one, and after the victim persisted
+  // messages still on the wire: what it had not persisted is lost and so is every message in
+  // flight to or from it; it restarts from its store and reconnects. Returns the kills made.
+  std::size_t deliver(std::vector<std::pair<std::size_t, std::size_t>> kills = {}) {
+    std::sort(kills.begin(), kills.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+    std::size_t delivered = 0;
+    std::size_t next_kill = 0;
+    for (send_all(); !wire_.empty(); send_all()) {
+      const in_flight m = std::move(wire_.front());
+      wire_.pop_front();
+      deliver_one(members_[m.from].node->id(), m.message);
+      ++delivered;
+      while (next_kill < kills.size() && kills[next_kill].second == delivered) crash(kills[next_kill++].first);
+    }
+    return next_kill;
+  }
+
+  // kill -9 of node `n`, then a restart from its store and new connections.
+  void crash(std::size_t n) {
+    const node_id id = members_.at(n).node->id();
+    std::erase_if(wire_, [&](const in_flight& m) { return m.from == n || m.message.peer == id; });
+    (void)restart(n);
   }
 
   // Opens a channel from `a` to `b` and returns its id once both ends hold commitment #0.
@@ -132,6 +175,11 @@ class test_network {
  private:
   chain::embedded::ledger ledger_;
   ledger_finder finder_;
+  struct in_flight {
+    std::size_t from = 0;
+    outbound message;
+  };
+  std::deque<in_flight> wire_;
   struct member {
     crypto::key_pair keys = crypto::key_pair::from_secret(crypto::secret_key::from_material(fill32(1)));
     bytes32 seed;
