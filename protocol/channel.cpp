@@ -45,6 +45,7 @@ result<channel, channel_error> channel::create(const channel_config& config, par
 // The opening exchange: each side signs the other's copy of #0 and sends it as a countersign
 // (there is nothing to initiate: #0's content is fixed by the config). No revoke follows #0.
 result<commit, channel_error> channel::initial_commit() {
+  if (awaiting_reestablish_) return channel_error::awaiting_reestablish;
   if (s_.phase != channel_phase::opening || s_.sent_initial) return channel_error::unexpected_commit;
   const crypto::address* lock = s_.peer_locks.find(0);
   assert(lock != nullptr);
@@ -166,7 +167,7 @@ void channel::recompute_caches() {
 bool operator==(const channel& a, const channel& b) {
   if (!(a.s_ == b.s_)) return false;
   if (!(a.keys_.secret == b.keys_.secret) || a.keys_.pub != b.keys_.pub || a.keys_.addr != b.keys_.addr) return false;
-  return a.peer_secrets_ == b.peer_secrets_;
+  return a.peer_secrets_ == b.peer_secrets_ && a.awaiting_reestablish_ == b.awaiting_reestablish_;
 }
 
 }  // namespace clearway::protocol

@@ -27,6 +27,8 @@
 //     rides in the next round.
 //  4. Cooperative close (§3 close): propose_close() when nothing is pending; the peer's
 //     receive_close_request() countersigns; both then hold close_result().
+//  5. Reconnection (docs/reestablish.md): after a lost connection or a restart, connection_lost();
+//     send reestablish_message(); on the peer's reestablish, send what on_reestablish() returns.
 //
 // Choices where PROTOCOL.md is silent (as Lightning does): an HTLC may be fulfilled or failed only
 // once irrevocably committed (BOLT 2); a commitment lists its HTLCs offerer 0 first, each by id;
@@ -154,6 +156,23 @@ class channel {
   [[nodiscard]] result<close_outcome, channel_error> apply_close_request(const close_request& msg);
   [[nodiscard]] result<close_outcome, channel_error> receive_close_request(const close_request& msg);
 
+  // ---- Reestablish after a lost connection or a restart (docs/reestablish.md) -----------------
+  // Messages in flight in either direction may be lost. Call on every lost connection and on every
+  // channel rebuilt by from_snapshot() after a restart (the flag is not part of a snapshot). From
+  // then on every call that proposes, starts or takes a round step or a close is refused with
+  // awaiting_reestablish until on_reestablish() succeeds, so our state stays what our reestablish
+  // message says until the peer's resends arrive.
+  void connection_lost() noexcept { awaiting_reestablish_ = true; }
+  [[nodiscard]] bool awaiting_reestablish() const noexcept { return awaiting_reestablish_; }
+  // What we durably hold of what the peer sent: the first message on a new connection.
+  [[nodiscard]] reestablish reestablish_message() const;
+  // The peer's reestablish: the messages it lacks, to send in this order right after our own
+  // reestablish_message() (proposals, the commit and/or revoke, a close_request; re-signed or
+  // re-derived, byte for byte what was sent before). Refused with impossible_reestablish,
+  // peer_claims_unsent, peer_lost_state or unexpected_reestablish, changing nothing. On success the
+  // only state change is clearing awaiting_reestablish().
+  [[nodiscard]] result<std::vector<message>, channel_error> on_reestablish(const reestablish& peer_claims);
+
   // ---- Events and accessors -------------------------------------------------------------------
   // Events of completed rounds since the last call, in order.
   [[nodiscard]] std::vector<channel_event> drain_events();
@@ -232,6 +251,10 @@ class channel {
   void complete_round();
   [[nodiscard]] bool nothing_pending() const noexcept;
   [[nodiscard]] status<channel_state_error> check_restored() const;
+  [[nodiscard]] status<channel_error> check_reestablish(const reestablish& r) const;
+  [[nodiscard]] commit resign_commit(const commitment_content& content, commit_kind kind) const;
+  [[nodiscard]] revoke rederive_revoke(std::uint32_t sequence) const;
+  void resend_proposals(proposal_id first_exclusive, proposal_id last_inclusive, std::vector<message>& out) const;
 
   struct state {
     channel_config config;
@@ -264,6 +287,7 @@ class channel {
   state s_;
   crypto::key_pair keys_;
   crypto::shachain_store peer_secrets_;
+  bool awaiting_reestablish_ = false;  // not persisted: see connection_lost()
 };
 
 }  // namespace clearway::protocol

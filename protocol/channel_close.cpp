@@ -12,6 +12,7 @@ bool channel::nothing_pending() const noexcept {
 }
 
 result<close_request, channel_error> channel::propose_close() {
+  if (awaiting_reestablish_) return channel_error::awaiting_reestablish;
   if (s_.phase == channel_phase::opening) return channel_error::channel_not_open;
   if (s_.phase == channel_phase::closed) return channel_error::channel_closed;
   if (s_.close_sigs[index_of(self())] || !nothing_pending()) return channel_error::close_not_allowed;
@@ -24,6 +25,7 @@ result<close_request, channel_error> channel::propose_close() {
 }
 
 result<crypto::verify_check, channel_error> channel::check_close_request(const close_request& msg) const {
+  if (awaiting_reestablish_) return channel_error::awaiting_reestablish;
   if (s_.phase == channel_phase::opening) return channel_error::channel_not_open;
   if (s_.phase == channel_phase::closed) return channel_error::channel_closed;
   if (s_.close_sigs[index_of(peer())]) return channel_error::unexpected_close;

@@ -94,6 +94,16 @@ std::string_view to_string(channel_error e) noexcept {
       return "wrong_close_balances";
     case channel_error::unexpected_close:
       return "unexpected_close";
+    case channel_error::awaiting_reestablish:
+      return "awaiting_reestablish";
+    case channel_error::unexpected_reestablish:
+      return "unexpected_reestablish";
+    case channel_error::impossible_reestablish:
+      return "impossible_reestablish";
+    case channel_error::peer_claims_unsent:
+      return "peer_claims_unsent";
+    case channel_error::peer_lost_state:
+      return "peer_lost_state";
   }
   return "unknown channel error";
 }

@@ -61,6 +61,13 @@ enum class channel_error {
   close_not_allowed,         // HTLCs, proposals or a round are still pending, or already closing
   wrong_close_balances,      // the close_request's balances are not the latest commitment's
   unexpected_close,          // a second close_request from the peer
+
+  // Reestablish after a lost connection or a restart (docs/reestablish.md).
+  awaiting_reestablish,      // connection_lost() was called: nothing else until on_reestablish succeeds
+  unexpected_reestablish,    // a reestablish while none is awaited (connection_lost() was not called)
+  impossible_reestablish,    // the peer's claims contradict each other (no honest state looks like this)
+  peer_claims_unsent,        // the peer claims a proposal, signature or secret we never sent
+  peer_lost_state,           // the peer lacks what it provably had (it signed or revoked past it)
 };
 
 [[nodiscard]] std::string_view to_string(channel_error e) noexcept;

@@ -14,6 +14,7 @@
 namespace clearway::protocol {
 
 status<channel_error> channel::updates_allowed() const noexcept {
+  if (awaiting_reestablish_) return channel_error::awaiting_reestablish;
   switch (s_.phase) {
     case channel_phase::opening:
       return channel_error::channel_not_open;

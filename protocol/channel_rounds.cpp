@@ -97,6 +97,7 @@ result<commit, channel_error> channel::initiate_commit() {
 }
 
 result<channel::checked_commit, channel_error> channel::check_commit(const commit& msg) const {
+  if (awaiting_reestablish_) return channel_error::awaiting_reestablish;
   checked_commit out;
   out.msg = msg;
   out.round_stamp = s_.round_stamp;
@@ -159,6 +160,7 @@ revoke channel::make_own_revoke(std::uint32_t sequence) {
 }
 
 result<channel::commit_reply, channel_error> channel::apply_commit(const checked_commit& c) {
+  if (awaiting_reestablish_) return channel_error::awaiting_reestablish;
   if (c.round_stamp != s_.round_stamp) return channel_error::stale_check;
   commit_reply reply;
   if (c.ignore) return reply;
@@ -208,6 +210,7 @@ channel::checked_revoke channel::derive_revoke_lock(const revoke& msg) noexcept 
 
 status<channel_error> channel::apply_revoke(const checked_revoke& c) {
   const revoke& msg = c.msg;
+  if (awaiting_reestablish_) return channel_error::awaiting_reestablish;
   if (s_.round != round_state::awaiting_revoke) return channel_error::unexpected_revoke;
   const std::uint32_t expected = s_.held.sequence - 1;
   if (msg.sequence != expected) return channel_error::wrong_sequence;

@@ -30,6 +30,7 @@ constexpr std::array<type_entry, std::variant_size_v<message>> type_table{{
     {message_type::revoke, "revoke"},
     {message_type::close_request, "close_request"},
     {message_type::error_message, "error_message"},
+    {message_type::reestablish, "reestablish"},
 }};
 
 // Each message's wire layout, written once: the visitor sees every field in wire order. Three
@@ -58,6 +59,9 @@ bool fields(V& v, M& m) {
     return v.u32(m.sequence) && v.raw(m.secret) && v.raw(m.next_lock);
   } else if constexpr (std::is_same_v<T, close_request>) {
     return v.amt(m.balances[0]) && v.amt(m.balances[1]) && v.raw(m.sig);
+  } else if constexpr (std::is_same_v<T, reestablish>) {
+    return v.u64(m.received_upto) && v.u32(m.held_sequence) && v.flag(m.holds_signature) &&
+           v.u32(m.initiated_sequence) && v.u32(m.revoked_count) && v.flag(m.holds_close_signature);
   } else {
     static_assert(std::is_same_v<T, error_message>);
     return v.u16(m.code) && v.text(m.text);
@@ -83,6 +87,7 @@ struct field_sizer {
   bool u64(std::uint64_t) { return add(8); }
   bool id(std::uint64_t) { return add(8); }
   bool amt(amount) { return add(8); }
+  bool flag(bool) { return add(1); }
   bool kind(commit_kind) { return add(1); }
   bool reason(fail_reason) { return add(2); }
   bool locks(const std::vector<address>& l) { return add(2 + l.size() * address::size()); }
@@ -106,6 +111,7 @@ struct field_validator {
   bool u32(std::uint32_t) { return true; }
   bool u64(std::uint64_t) { return true; }
   bool amt(amount) { return true; }
+  bool flag(bool) { return true; }
   bool id(std::uint64_t i) { return i != 0 || fail(codec_error::zero_proposal_id); }
   bool kind(commit_kind k) { return valid_kind(static_cast<std::uint8_t>(k)) || fail(codec_error::invalid_commit_kind); }
   bool reason(fail_reason r) {
@@ -141,6 +147,10 @@ struct field_writer {
   }
   bool id(std::uint64_t v) { return u64(v); }
   bool amt(amount a) { return u64(a.base_units()); }
+  bool flag(bool b) {
+    out.put_u8(b ? 1 : 0);
+    return true;
+  }
   bool kind(commit_kind k) {
     out.put_u8(static_cast<std::uint8_t>(k));
     return true;
@@ -177,6 +187,13 @@ struct field_reader {
     std::uint64_t units = 0;
     if (!u64(units)) return false;
     a = amount::from_base_units(units);
+    return true;
+  }
+  bool flag(bool& b) {
+    std::uint8_t raw_flag = 0;
+    if (!in.read_u8(raw_flag)) return fail(codec_error::truncated);
+    if (raw_flag > 1) return fail(codec_error::invalid_flag);
+    b = raw_flag == 1;
     return true;
   }
   bool kind(commit_kind& k) {
@@ -251,6 +268,7 @@ std::string_view to_string(codec_error e) noexcept {
     case codec_error::text_too_long: return "text_too_long";
     case codec_error::zero_proposal_id: return "zero_proposal_id";
     case codec_error::message_too_large: return "message_too_large";
+    case codec_error::invalid_flag: return "invalid_flag";
   }
   return "unknown_codec_error";
 }

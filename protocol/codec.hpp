@@ -2,14 +2,17 @@
 //
 // Frame:  u8 wire_version (= 1) || u16 message type || the message's fields in declaration order.
 // Fields: integers and amounts big-endian (amount = u64 base units, proposal/htlc ids u64, sequence
-//         u32); commit_kind u8; fail_reason u16; address/bytes32/signature raw (20/32/65 bytes);
+//         u32); flags (bool) u8 0 or 1; commit_kind u8; fail_reason u16; address/bytes32/signature raw (20/32/65 bytes);
 //         vectors u16 count + items; strings u16 byte length + bytes (UTF-8 is not checked).
 //
 // Message types (stable numbers, BOLT-style: odd/even carries no meaning here, unknown types are
 // rejected):
 //    17 error_message   32 open_channel   33 accept_channel   38 close_request
 //   128 add_htlc       129 pay           130 fulfill_htlc     131 fail_htlc
-//   132 commit         133 revoke
+//   132 commit         133 revoke            136 reestablish
+//
+// reestablish (25 bytes with the header): u64 received_upto (may be 0), u32 held_sequence,
+// u8 holds_signature, u32 initiated_sequence, u32 revoked_count, u8 holds_close_signature.
 //
 // Canonical: every message has exactly one encoding. decode(encode(m)) == m whenever validate(m)
 // succeeds, encode(decode(b)) == b for every accepted b, and decode rejects everything else with a
@@ -45,6 +48,7 @@ enum class message_type : std::uint16_t {
   fail_htlc = 131,
   commit = 132,
   revoke = 133,
+  reestablish = 136,  // BOLT 2's channel_reestablish number
 };
 
 enum class codec_error {
@@ -59,6 +63,7 @@ enum class codec_error {
   text_too_long,            // error text longer than max_error_text_bytes
   zero_proposal_id,         // a proposal or htlc id of 0 (ids start at 1)
   message_too_large,        // input longer than max_message_bytes
+  invalid_flag,             // a flag byte other than 0 or 1
 };
 
 [[nodiscard]] std::string_view to_string(codec_error e) noexcept;

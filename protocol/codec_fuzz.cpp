@@ -59,6 +59,7 @@ extern "C" void clearway_fuzz_seeds(std::vector<std::vector<std::uint8_t>>* out)
       revoke{4, filled<bytes32>(0xee), filled<address>(0x99)},
       close_request{{ten, ten}, filled<signature>(0x12)},
       error_message{1, "channel closing"},
+      reestablish{7, 3, true, 4, 3, false},
   };
   for (const auto& m : samples) out->push_back(encode(m));
 }

@@ -108,6 +108,9 @@ class message_gen {
                       fixed<signature>()};
       case 7: return revoke{static_cast<std::uint32_t>(u64()), fixed<bytes32>(), fixed<address>()};
       case 8: return close_request{{amt(), amt()}, fixed<signature>()};
+      case 10:
+        return reestablish{u64(), static_cast<std::uint32_t>(u64()), rng_() % 2 == 0, static_cast<std::uint32_t>(u64()),
+                           static_cast<std::uint32_t>(u64()), rng_() % 2 == 0};
       default: {
         error_message m;
         m.code = static_cast<std::uint16_t>(rng_());
@@ -200,6 +203,8 @@ std::vector<golden> goldens() {
                    hex("01" "0026" "000000000000005a" "000000000000006e" + rep("12", 64) + "1c")});
   }
   out.push_back({error_message{1, "bad"}, hex("01" "0011" "0001" "0003" "626164")});
+  out.push_back({reestablish{9, 4, true, 5, 4, false},
+                 hex("01" "0088" "0000000000000009" "00000004" "01" "00000005" "00000004" "00")});
   return out;
 }
 
@@ -225,7 +230,7 @@ TEST(codec, message_names_and_type_numbers_are_stable) {
   const std::vector<std::pair<std::string_view, std::uint16_t>> expected = {
       {"open_channel", 32}, {"accept_channel", 33}, {"add_htlc", 128}, {"fulfill_htlc", 130},
       {"fail_htlc", 131},   {"pay", 129},           {"commit", 132},   {"revoke", 133},
-      {"close_request", 38}, {"error_message", 17}};
+      {"close_request", 38}, {"error_message", 17}, {"reestablish", 136}};
   ASSERT_EQ(all.size(), expected.size());
   for (std::size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(message_name(all[i].msg), expected[i].first);
@@ -303,7 +308,7 @@ TEST(codec, rejects_other_versions) {
 }
 
 TEST(codec, every_type_number_is_either_known_or_rejected_by_name) {
-  std::set<std::uint16_t> known = {17, 32, 33, 38, 128, 129, 130, 131, 132, 133};
+  std::set<std::uint16_t> known = {17, 32, 33, 38, 128, 129, 130, 131, 132, 133, 136};
   for (std::uint32_t t = 0; t <= 0xffff; ++t) {
     const byte_vector header = {wire_version, static_cast<std::uint8_t>(t >> 8), static_cast<std::uint8_t>(t)};
     const codec_error e = decode_error(header);
@@ -331,6 +336,20 @@ TEST(codec, commit_kind_must_be_initiate_or_countersign) {
   }
   // The kind is checked as soon as it is read, even if the rest is missing.
   EXPECT_EQ(decode_error(hex(head + "02")), codec_error::invalid_commit_kind);
+}
+
+TEST(codec, reestablish_flags_must_be_zero_or_one) {
+  const std::string head = "01" "0088" "0000000000000000" "00000000";
+  const std::string middle = "00000000" "00000000";
+  for (const char* a : {"00", "01"}) {
+    for (const char* b : {"00", "01"}) EXPECT_TRUE(decode(hex(head + a + middle + b)).has_value()) << a << b;
+  }
+  for (const char* bad : {"02", "7f", "80", "ff"}) {
+    EXPECT_EQ(decode_error(hex(head + bad + middle + "00")), codec_error::invalid_flag) << bad;
+    EXPECT_EQ(decode_error(hex(head + "01" + middle + bad)), codec_error::invalid_flag) << bad;
+  }
+  // The flag is checked as soon as it is read, even if the rest is missing.
+  EXPECT_EQ(decode_error(hex(head + "02")), codec_error::invalid_flag);
 }
 
 TEST(codec, fail_reason_must_name_a_reason) {
@@ -492,12 +511,12 @@ TEST(codec, decoding_never_allocates_more_than_the_input_justifies) {
 TEST(codec, error_names_are_distinct) {
   std::set<std::string_view> names;
   for (int e = static_cast<int>(codec_error::unsupported_version);
-       e <= static_cast<int>(codec_error::message_too_large); ++e) {
+       e <= static_cast<int>(codec_error::invalid_flag); ++e) {
     const auto name = to_string(static_cast<codec_error>(e));
     EXPECT_NE(name, "unknown_codec_error") << e;
     names.insert(name);
   }
-  EXPECT_EQ(names.size(), 11u);
+  EXPECT_EQ(names.size(), 12u);
 }
 
 TEST(byte_reader, a_failed_read_does_not_advance) {

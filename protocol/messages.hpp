@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -117,7 +118,21 @@ struct error_message {
   friend bool operator==(const error_message&, const error_message&) = default;
 };
 
+// reestablish: the first message on every new connection (after a lost connection or a restart),
+// like BOLT 2's channel_reestablish. It states what the sender durably holds of what the receiver
+// sent, so the receiver can resend exactly what was lost (channel::on_reestablish; the rules are
+// in docs/reestablish.md). Every field is a claim the receiver checks against its own state.
+struct reestablish {
+  proposal_id received_upto = 0;        // id of the receiver's last proposal the sender holds (0: none)
+  std::uint32_t held_sequence = 0;      // the sender's latest commitment that has the receiver's signature
+  bool holds_signature = false;         // false only while the receiver's signature on #0 is missing
+  std::uint32_t initiated_sequence = 0; // the #held+1 the sender initiated, not yet countersigned; 0: none
+  std::uint32_t revoked_count = 0;      // receiver's commitments the sender holds the secret of (0..count-1)
+  bool holds_close_signature = false;   // whether the sender holds the receiver's close_request
+  friend bool operator==(const reestablish&, const reestablish&) = default;
+};
+
 using message = std::variant<open_channel, accept_channel, add_htlc, fulfill_htlc, fail_htlc, pay,
-                             commit, revoke, close_request, error_message>;
+                             commit, revoke, close_request, error_message, reestablish>;
 
 }  // namespace clearway::protocol
