@@ -6,6 +6,11 @@
 
 #include <caf/test/dsl.hpp>
 
+#include <caf/actor_system_config.hpp>
+
+#include <atomic>
+#include <thread>
+
 #include "actors/network.hpp"
 #include "chain/embedded/ledger.hpp"
 
@@ -62,7 +67,9 @@ struct fixture : test_coordinator_fixture<> {
     net->start_pending();
   }
 
-  channel_actor end(std::uint32_t channel, int side) { return net->context().channel(channel).ends[side]; }
+  channel_actor end(std::uint32_t channel, int side) {
+    return net->end_actor(channel, side == 0 ? protocol::party::zero : protocol::party::one);
+  }
 
   channel_report report(std::uint32_t channel, int side) {
     auto all = net->inspect_all();
@@ -267,4 +274,75 @@ CAF_TEST(forwarder_going_offline) {
   CAF_CHECK(net->audit().ok());
 }
 
+// Opened ends rest without an actor until something is sent to them; reading them (inspect, wealth,
+// audit) does not wake them; a node has no actor until it is paid.
+CAF_TEST(opened_ends_rest_until_first_use) {
+  line(4);  // channels 0: a-b, 1: b-c, 2: c-d
+  const network_context& ctx = net->context();
+  auto resting = [&](std::uint32_t c, std::size_t e) { return !ctx.channel(c).ends[e] && ctx.channel(c).resting[e]; };
+  auto awake = [&](std::uint32_t c, std::size_t e) { return ctx.channel(c).ends[e] && !ctx.channel(c).resting[e]; };
+  CAF_CHECK(report(0, 1).open);
+  CAF_CHECK_EQUAL(wealth(nodes[1]), 200'000u);
+  CAF_CHECK(net->audit().ok());
+  for (std::uint32_t c = 0; c < 3; ++c) {
+    for (std::size_t e = 0; e < 2; ++e) CAF_CHECK(resting(c, e));
+  }
+  for (const node_id n : nodes) CAF_CHECK(!ctx.nodes[n]->actor);
+  // a pays c: the ends on the route wake, channel 2's stay at rest; only the payee's node wakes.
+  auto inv = net->create_invoice(nodes[2], 10'000);
+  CAF_REQUIRE(inv.has_value());
+  auto pid = net->submit_payment(nodes[0], *inv, net->now_ms());
+  CAF_REQUIRE(pid.has_value());
+  net->run_until_idle(UINT64_MAX);
+  CAF_CHECK(result(*pid).status == payment_status::succeeded);
+  for (std::uint32_t c = 0; c < 2; ++c) {
+    for (std::size_t e = 0; e < 2; ++e) CAF_CHECK(awake(c, e));
+  }
+  for (std::size_t e = 0; e < 2; ++e) CAF_CHECK(resting(2, e));
+  CAF_CHECK(ctx.nodes[nodes[2]]->actor);
+  for (const node_id n : {nodes[0], nodes[1], nodes[3]}) CAF_CHECK(!ctx.nodes[n]->actor);
+  CAF_CHECK_EQUAL(wealth(nodes[2]), 200'000u + 10'000u);
+  CAF_CHECK(net->audit().ok());
+  CAF_CHECK_EQUAL(net->metrics().protocol_errors, 0u);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
+
+namespace {
+// A network on CAF's threaded scheduler (as the engine runs it).
+struct threaded_network {
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  network net{sys, test_config(), [this] { net.context().work.wait_at_most(0); }};
+};
+}  // namespace
+
+// Threads racing to wake the same resting end get one and the same actor, which holds the channel.
+CAF_TEST(racing_wakes_spawn_one_actor) {
+  threaded_network t;
+  const node_id a = t.net.add_node();
+  const node_id b = t.net.add_node();
+  CAF_REQUIRE(t.net.add_channel(spec(a, b, 100'000, 100'000)).has_value());
+  t.net.start_pending();
+  CAF_REQUIRE(t.net.context().channel(0).resting[0] != nullptr);
+  constexpr int racers = 8;
+  std::vector<channel_actor> woken(racers);
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < racers; ++i) {
+    threads.emplace_back([&t, &woken, &ready, i] {
+      ready.fetch_add(1);
+      while (ready.load() < racers) std::this_thread::yield();
+      woken[static_cast<std::size_t>(i)] = t.net.end_actor(0, protocol::party::zero);
+    });
+  }
+  for (auto& th : threads) th.join();
+  CAF_REQUIRE(woken[0] != nullptr);
+  for (const auto& h : woken) CAF_CHECK(h == woken[0]);
+  CAF_CHECK(t.net.context().channel(0).resting[0] == nullptr);
+  const auto reports = t.net.inspect_all();
+  CAF_REQUIRE(reports[0][0].has_value());
+  CAF_CHECK(reports[0][0]->open);
+  CAF_CHECK(t.net.audit().ok());
+  t.net.shutdown();
+}

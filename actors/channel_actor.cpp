@@ -14,6 +14,12 @@
 // actor (forwarder or payee); resolutions go to the owner of the HTLC we offered. At most
 // max_wakes_per_handler actors are spawned or woken per handler; the rest follows via a self-sent
 // resume (CAF's scheduling trap, MEASURED.md).
+//
+// Resting: most channels are idle most of the time, and an idle CAF actor costs ≈ 1.3 KB
+// (MEASURED.md). Right after opening, the driver tells both ends to rest: each hands its opened
+// channel to the directory and quits. channel_end() is the one way any sender reaches an end; it
+// spawns the actor again from the resting channel on first use (under the channel's end lock, so
+// racing senders get the same single actor). An end that woke stays awake.
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
@@ -52,10 +58,9 @@ struct channel_state {
   std::uint32_t index = 0;
   party side = party::zero;
   node_id node = 0;
-  channel_actor peer;
   const crypto::key_pair* keys = nullptr;  // the node's (stable in the directory)
   bytes32 seed;
-  std::optional<protocol::channel> chan;
+  std::unique_ptr<protocol::channel> chan;  // on the heap: it moves to and from the directory
   std::vector<crypto::address> own_first_locks;
 
   std::vector<peer_envelope> outbox;
@@ -117,10 +122,8 @@ void flush(self_ptr self) {
   if (st.outbox.empty()) return;
   peer_batch batch;
   batch.items.swap(st.outbox);
-  // The peer's handle is read on first use: the driver writes both ends' handles after spawning
-  // both, before it sends the first message to either.
-  if (!st.peer) st.peer = st.ctx->channel(st.index).ends[protocol::index_of(other(st.side))];
-  post(self, ctx_of(self), st.peer, peer_atom::value, std::move(batch));
+  post(self, ctx_of(self), channel_end(self->system(), st.ctx, st.index, other(st.side)), peer_atom::value,
+       std::move(batch));
 }
 
 void schedule_flush(self_ptr self) {
@@ -278,7 +281,7 @@ bool create_channel(self_ptr self, const std::vector<crypto::address>& peer_lock
     CW_REFUSED();
     return false;
   }
-  st.chan.emplace(std::move(*c));
+  st.chan = std::make_unique<protocol::channel>(std::move(*c));
   auto first = st.chan->initial_commit();
   if (!first) {
     CW_REFUSED();
@@ -553,15 +556,25 @@ void apply_chain_report(self_ptr self, const chain_report& report) {
   if (report.closed) st.bank_closed = true;
 }
 
-}  // namespace
+// Opened, and nothing pending or owed to anyone: all that matters of the state is the channel.
+bool at_rest(const channel_state& st) {
+  return st.chan && st.chan->is_open() && st.chan->round() == protocol::round_state::idle &&
+         !st.chan->has_uncovered_proposals() && st.outbox.empty() && !st.flush_scheduled && !st.tick_requested &&
+         st.ours.empty() && st.theirs.empty() && st.peer_failures.empty() && !st.checking && st.parked.empty() &&
+         !st.initiate_after_check && st.undelivered.empty() && !st.resume_scheduled && !st.on_chain &&
+         !st.watch_sent && !st.bank_closed;
+}
 
-channel_actor spawn_channel_end(caf::actor_system& sys, context_ptr context, std::uint32_t channel, party side) {
-  auto fn = [](self_ptr self, context_ptr c, std::uint32_t index, party s) -> channel_actor::behavior_type {
+channel_actor spawn_end(caf::actor_system& sys, context_ptr context, std::uint32_t channel, party side,
+                        std::unique_ptr<protocol::channel> resting) {
+  auto fn = [](self_ptr self, context_ptr c, std::uint32_t index, party s,
+               std::unique_ptr<protocol::channel> chan) -> channel_actor::behavior_type {
     auto& st = self->state;
     const spawn_scope scope{*c, self};
     st.ctx = std::move(c);
     st.index = index;
     st.side = s;
+    st.chan = std::move(chan);
     const channel_entry& entry = st.ctx->channel(index);
     st.node = entry.nodes[protocol::index_of(s)];
     st.keys = &st.ctx->nodes[st.node]->keys;
@@ -578,6 +591,18 @@ channel_actor spawn_channel_end(caf::actor_system& sys, context_ptr context, std
           derive_own_locks(self);
           s2.outbox.push_back(peer_envelope{protocol::make_open_channel(config_of(s2), s2.own_first_locks), {}, {}});
           flush(self);
+        },
+        [self](rest_atom) {
+          const work_scope ws{ctx_of(self), self};
+          auto& s2 = self->state;
+          if (!at_rest(s2)) return;
+          auto& ctx = ctx_of(self);
+          channel_entry& home = *ctx.channels[s2.index];
+          const std::size_t e = protocol::index_of(s2.side);
+          const std::lock_guard lock(ctx.spawn_lock(s2.index));
+          home.resting[e] = std::move(s2.chan);
+          home.ends[e] = nullptr;
+          self->quit();
         },
         [self](peer_atom, peer_batch& batch) {
           const work_scope ws{ctx_of(self), self};
@@ -737,26 +762,39 @@ channel_actor spawn_channel_end(caf::actor_system& sys, context_ptr context, std
         [self](inspect_atom, const report_slot& slot) {
           const work_scope ws{ctx_of(self), self};
           auto& s2 = self->state;
-          channel_report r;
-          if (s2.chan) {
-            r.open = s2.chan->is_open() || s2.chan->phase() == protocol::channel_phase::closing ||
-                     s2.chan->phase() == protocol::channel_phase::closed;
-            r.idle = s2.chan->round() == protocol::round_state::idle && !s2.chan->has_uncovered_proposals() &&
-                     !s2.checking;
-            r.sequence = s2.chan->sequence();
-            r.balances = s2.chan->balances();
-            r.htlcs = s2.chan->htlcs();
-            if (s2.chan->is_open()) r.committed_htlcs = s2.chan->latest_signed_own_commitment().content.htlcs;
-            r.close = s2.chan->closing_result();
-            r.memory_bytes = s2.chan->memory_bytes();
-          }
-          r.on_chain = s2.on_chain;
-          *slot = std::move(r);
+          *slot = report_of(s2.chan.get(), s2.checking != nullptr, s2.on_chain);
         },
     };
   };
   before_spawn(*context);
-  return sys.spawn(fn, std::move(context), channel, side);
+  return sys.spawn(fn, std::move(context), channel, side, std::move(resting));
+}
+
+}  // namespace
+
+channel_actor channel_end(caf::actor_system& sys, const context_ptr& ctx, std::uint32_t channel, party side) {
+  channel_entry& entry = *ctx->channels[channel];
+  const std::size_t e = protocol::index_of(side);
+  const std::lock_guard lock(ctx->spawn_lock(channel));
+  if (!entry.ends[e]) entry.ends[e] = spawn_end(sys, ctx, channel, side, std::move(entry.resting[e]));
+  return entry.ends[e];
+}
+
+channel_report report_of(const protocol::channel* chan, bool checking, bool on_chain) {
+  channel_report r;
+  if (chan != nullptr) {
+    r.open = chan->is_open() || chan->phase() == protocol::channel_phase::closing ||
+             chan->phase() == protocol::channel_phase::closed;
+    r.idle = chan->round() == protocol::round_state::idle && !chan->has_uncovered_proposals() && !checking;
+    r.sequence = chan->sequence();
+    r.balances = chan->balances();
+    r.htlcs = chan->htlcs();
+    if (chan->is_open()) r.committed_htlcs = chan->latest_signed_own_commitment().content.htlcs;
+    r.close = chan->closing_result();
+    r.memory_bytes = chan->memory_bytes();
+  }
+  r.on_chain = on_chain;
+  return r;
 }
 
 }  // namespace clearway::actors

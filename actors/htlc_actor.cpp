@@ -129,7 +129,7 @@ void start_forward(self_ptr self) {
     fail_upstream(self, failure_at(i + 1, protocol::fail_reason::temporary_failure));
     return;
   }
-  st.out_end = out.ends[protocol::index_of(out_side)];
+  st.out_end = channel_end(self->system(), st.ctx, next.channel.value, out_side);
   st.out = out_state::pending;
   htlc_offer offer{next.amount,
                    plan.hash_lock,
@@ -148,7 +148,7 @@ void start_final(self_ptr self) {
   st.claim_outstanding = true;
   claim_query q{st.in.terms.hash_lock, st.in.terms.value, st.in.terms.time_lock_s,
                 caf::actor_cast<htlc_actor>(self), st.generation};
-  post(self, ctx, ctx.nodes[st.node]->actor, claim_atom::value, std::move(q));
+  post(self, ctx, node_of(self->system(), st.ctx, st.node), claim_atom::value, std::move(q));
 }
 
 void start(self_ptr self) {
@@ -255,7 +255,7 @@ void on_start(self_ptr self, incoming_htlc& info) {
   st.in = std::move(info);
   const channel_entry& entry = ctx->channel(st.in.channel);
   st.node = entry.nodes[protocol::index_of(st.in.side)];
-  st.in_end = entry.ends[protocol::index_of(st.in.side)];
+  st.in_end = channel_end(self->system(), ctx, st.in.channel, st.in.side);
   if (!ctx->online(st.node)) return;  // a crashed node does nothing
   start(self);
   maybe_park(self);

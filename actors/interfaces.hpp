@@ -48,6 +48,7 @@ using snapshot_ptr = std::shared_ptr<const routing::graph_snapshot>;
 
 // ---- atoms (CAF 0.17: at most 10 characters) ----
 using open_atom = caf::atom_constant<caf::atom("open")>;
+using rest_atom = caf::atom_constant<caf::atom("rest")>;
 using peer_atom = caf::atom_constant<caf::atom("peer")>;
 using offer_atom = caf::atom_constant<caf::atom("offer")>;
 using fulfill_atom = caf::atom_constant<caf::atom("fulfill")>;
@@ -78,6 +79,9 @@ using start_atom = caf::atom_constant<caf::atom("start")>;
 using channel_actor = caf::typed_actor<
     // engine: party 0 starts the opening exchange (open_channel -> accept_channel -> commit #0)
     caf::reacts_to<open_atom>,
+    // engine, right after opening: if opened and idle, hand the channel to the directory and quit
+    // (an idle end needs no actor; channel_end() spawns it again on first use)
+    caf::reacts_to<rest_atom>,
     // the peer end: protocol messages with their side-cars, in order
     caf::reacts_to<peer_atom, peer_batch>,
     // a local payment or htlc actor: offer an HTLC to the peer; the owner hears the outcome

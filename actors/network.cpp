@@ -9,11 +9,14 @@
 // quiescence in between: CAF 0.17 steals work by walking a victim's whole queue, so waking
 // thousands of actors at once collapses throughput (MEASURED.md).
 //
-// The directories in the context are only modified here, while no actor runs.
+// The directories in the context are only grown here, while no actor runs. What is spawned on
+// first use (channel-end and node actors, resting channel ends) changes under the context's spawn
+// locks, through channel_end() and node_of() only. Opened channel ends rest (no actor) until used.
 #include "actors/network.hpp"
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include "chain/bank.hpp"
 #include "crypto/hash.hpp"
@@ -226,31 +229,27 @@ void network::rebuild_snapshot() {
 
 void network::start_pending() {
   if (!ctx_) return;
-  std::vector<std::size_t> new_nodes;
-  for (std::size_t i = spawned_nodes_; i < ctx_->nodes.size(); ++i) new_nodes.push_back(i);
-  in_chunks(new_nodes.size(), [&](std::size_t k) {
-    const std::size_t i = new_nodes[k];
-    ctx_->nodes[i]->actor = spawn_node(sys_, ctx_, static_cast<node_id>(i));
-  });
-  spawned_nodes_ = ctx_->nodes.size();
-  const std::size_t first = spawned_channels_;
-  const std::size_t count = ctx_->channels.size() - first;
-  in_chunks(count, [&](std::size_t k) {
-    channel_entry& c = *ctx_->channels[first + k];
-    auto e0 = spawn_channel_end(sys_, ctx_, c.index, protocol::party::zero);
-    auto e1 = spawn_channel_end(sys_, ctx_, c.index, protocol::party::one);
-    c.ends = {e0, e1};
-  });
-  quiesce_();
-  // Both handles are in the directory before either end hears anything.
-  in_chunks(count, [&](std::size_t k) {
-    post_external(*ctx_, ctx_->channels[first + k]->ends[0], open_atom::value);
-  });
+  // A chunk of channels at a time: both ends spawned (both in the directory before either hears
+  // anything), opened, then put to rest, so the actors of only one chunk exist at once.
+  std::vector<channel_actor> opened;
+  for (std::size_t first = spawned_channels_; first < ctx_->channels.size(); first += chunk) {
+    const std::size_t count = std::min(chunk, ctx_->channels.size() - first);
+    in_chunks(count, [&](std::size_t k) {
+      const auto c = static_cast<std::uint32_t>(first + k);
+      opened.push_back(channel_end(sys_, ctx_, c, protocol::party::zero));
+      opened.push_back(channel_end(sys_, ctx_, c, protocol::party::one));
+      post_external(*ctx_, opened[opened.size() - 2], open_atom::value);
+    });
+    quiesce_();
+    in_chunks(opened.size(), [&](std::size_t i) { post_external(*ctx_, opened[i], rest_atom::value); });
+    quiesce_();
+    opened.clear();
+  }
   spawned_channels_ = ctx_->channels.size();
   if (topology_dirty_) rebuild_snapshot();
   in_chunks(pending_invoices_.size(), [&](std::size_t i) {
     auto& [payee, entry] = pending_invoices_[i];
-    post_external(*ctx_, ctx_->nodes[payee]->actor, invoice_atom::value, std::move(entry));
+    post_external(*ctx_, node_of(sys_, ctx_, payee), invoice_atom::value, std::move(entry));
   });
   pending_invoices_.clear();
   quiesce_();
@@ -307,7 +306,7 @@ status<engine_error> network::release_hold(const invoice& inv) {
   if (it == invoices_.end()) return engine_error::unknown_invoice;
   if (!it->second.hold) return engine_error::invoice_not_held;
   start_pending();
-  post_external(*ctx_, ctx_->nodes[it->second.payee]->actor, release_atom::value, hash);
+  post_external(*ctx_, node_of(sys_, ctx_, it->second.payee), release_atom::value, hash);
   quiesce_();
   return {};
 }
@@ -318,7 +317,7 @@ status<engine_error> network::cancel_hold(const invoice& inv) {
   if (it == invoices_.end()) return engine_error::unknown_invoice;
   if (!it->second.hold) return engine_error::invoice_not_held;
   start_pending();
-  post_external(*ctx_, ctx_->nodes[it->second.payee]->actor, cancel_atom::value, hash);
+  post_external(*ctx_, node_of(sys_, ctx_, it->second.payee), cancel_atom::value, hash);
   quiesce_();
   return {};
 }
@@ -335,7 +334,7 @@ status<engine_error> network::release_holds(std::span<const invoice> invs) {
   }
   start_pending();
   in_chunks(targets.size(), [&](std::size_t i) {
-    post_external(*ctx_, ctx_->nodes[targets[i].first]->actor, release_atom::value, targets[i].second);
+    post_external(*ctx_, node_of(sys_, ctx_, targets[i].first), release_atom::value, targets[i].second);
   });
   quiesce_();
   return {};
@@ -506,85 +505,109 @@ engine_metrics network::metrics() const {
   return out;
 }
 
-std::vector<std::array<std::optional<channel_report>, 2>> network::inspect_all() {
+// A chunk of channels at a time: resting ends are read directly (without waking them), awake
+// ones through their actors; only one chunk's reports exist at once.
+template <class F>
+void network::for_each_report(F&& f) {
   start_pending();
-  std::vector<std::array<report_slot, 2>> slots(ctx_->channels.size());
-  in_chunks(ctx_->channels.size(), [&](std::size_t c) {
-    for (std::size_t e = 0; e < 2; ++e) {
-      slots[c][e] = std::make_shared<std::optional<channel_report>>();
-      post_external(*ctx_, ctx_->channels[c]->ends[e], inspect_atom::value, slots[c][e]);
+  const std::size_t n = ctx_->channels.size();
+  std::vector<std::array<report_slot, 2>> slots;
+  std::vector<channel_reports> reports;
+  for (std::size_t first = 0; first < n; first += chunk) {
+    const std::size_t count = std::min(chunk, n - first);
+    slots.assign(count, {});
+    reports.assign(count, {});
+    in_chunks(count, [&](std::size_t k) {
+      const auto c = static_cast<std::uint32_t>(first + k);
+      const channel_entry& entry = ctx_->channel(c);
+      const std::lock_guard lock(ctx_->spawn_lock(c));
+      for (std::size_t e = 0; e < 2; ++e) {
+        if (!entry.ends[e]) {
+          reports[k][e] = report_of(entry.resting[e].get(), false, false);
+          continue;
+        }
+        slots[k][e] = std::make_shared<std::optional<channel_report>>();
+        post_external(*ctx_, entry.ends[e], inspect_atom::value, slots[k][e]);
+      }
+    });
+    quiesce_();
+    for (std::size_t k = 0; k < count; ++k) {
+      for (std::size_t e = 0; e < 2; ++e) {
+        if (slots[k][e]) reports[k][e] = std::move(*slots[k][e]);
+      }
+      f(static_cast<std::uint32_t>(first + k), std::as_const(reports[k]));
     }
-  });
-  quiesce_();
-  std::vector<std::array<std::optional<channel_report>, 2>> out(ctx_->channels.size());
-  for (std::size_t c = 0; c < slots.size(); ++c) {
-    for (std::size_t e = 0; e < 2; ++e) out[c][e] = std::move(*slots[c][e]);
   }
+}
+
+std::vector<network::channel_reports> network::inspect_all() {
+  std::vector<channel_reports> out(ctx_->channels.size());
+  for_each_report([&](std::uint32_t c, const channel_reports& r) { out[c] = r; });
   return out;
+}
+
+std::uint64_t network::spendable(const channel_entry& entry, const channel_reports& r, std::size_t side) const {
+  const auto* bank = ledger_.find(entry.bank);
+  const auto& own = r[side];
+  if (!own || !own->open || own->on_chain || bank == nullptr || bank->state != chain::bank_state::running) return 0;
+  return own->balances[side].base_units();
 }
 
 std::uint64_t network::wealth_of(node_id node) {
   if (node >= ctx_->nodes.size()) return 0;
-  const auto reports = inspect_all();
   std::uint64_t w = ledger_.balance_of(ctx_->nodes[node]->keys.addr).base_units();
-  for (const std::uint32_t c : ctx_->nodes[node]->channels) {
-    const auto side = protocol::index_of(ctx_->channel(c).side_of(node));
-    const auto& r = reports[c][side];
-    const auto* bank = ledger_.find(ctx_->channel(c).bank);
-    if (r && r->open && !r->on_chain && bank != nullptr && bank->state == chain::bank_state::running) {
-      w += r->balances[side].base_units();
+  for_each_report([&](std::uint32_t c, const channel_reports& r) {
+    const channel_entry& entry = ctx_->channel(c);
+    if (entry.nodes[0] == node || entry.nodes[1] == node) {
+      w += spendable(entry, r, protocol::index_of(entry.side_of(node)));
     }
-  }
+  });
   return w;
 }
 
-std::vector<std::uint64_t> network::wealth_from(
-    const std::vector<std::array<std::optional<channel_report>, 2>>& reports) const {
+std::vector<std::uint64_t> network::wealth_of_all() {
   std::vector<std::uint64_t> out(ctx_->nodes.size());
   for (std::size_t n = 0; n < out.size(); ++n) out[n] = ledger_.balance_of(ctx_->nodes[n]->keys.addr).base_units();
-  for (std::size_t c = 0; c < reports.size() && c < ctx_->channels.size(); ++c) {
-    const channel_entry& entry = *ctx_->channels[c];
-    const auto* bank = ledger_.find(entry.bank);
-    if (bank == nullptr || bank->state != chain::bank_state::running) continue;
-    for (std::size_t side = 0; side < 2; ++side) {
-      const auto& r = reports[c][side];
-      if (r && r->open && !r->on_chain) out[entry.nodes[side]] += r->balances[side].base_units();
-    }
-  }
+  for_each_report([&](std::uint32_t c, const channel_reports& r) {
+    const channel_entry& entry = ctx_->channel(c);
+    for (std::size_t side = 0; side < 2; ++side) out[entry.nodes[side]] += spendable(entry, r, side);
+  });
   return out;
 }
 
-std::vector<std::uint64_t> network::wealth_of_all() { return wealth_from(inspect_all()); }
-
 audit_report network::audit() {
   audit_report out;
-  const auto reports = inspect_all();
   auto problem = [&](bool& flag, std::string what) {
     flag = false;
     if (out.problems.size() < 50) out.problems.push_back(std::move(what));
   };
 
-  // Conservation, per channel and network-wide.
-  for (std::size_t c = 0; c < reports.size(); ++c) {
-    const channel_entry& entry = *ctx_->channels[c];
+  // Conservation, per channel and network-wide; and what each node holds in running banks (for
+  // the forwarders' check below), in the same one pass over every channel end.
+  std::vector<std::uint64_t> held(ctx_->nodes.size());
+  for_each_report([&](std::uint32_t c, const channel_reports& reports) {
+    const channel_entry& entry = ctx_->channel(c);
     const auto* bank = ledger_.find(entry.bank);
     if (bank == nullptr) {
       problem(out.conservation_ok, "channel " + std::to_string(c) + ": no bank");
-      continue;
+      return;
     }
     if (bank->state != chain::bank_state::running) {
       if (bank->state == chain::bank_state::auditing) out.settled = false;
-      continue;  // settled (or settling) on the bank: the ledger audit covers it
+      return;  // settled (or settling) on the bank: the ledger audit covers it
     }
-    const auto& r0 = reports[c][0];
-    const auto& r1 = reports[c][1];
-    if (!ctx_->online(entry.nodes[0]) || !ctx_->online(entry.nodes[1])) continue;  // a crashed end has no say
+    const auto& r0 = reports[0];
+    const auto& r1 = reports[1];
+    for (std::size_t side = 0; side < 2; ++side) {
+      if (reports[side] && reports[side]->open) held[entry.nodes[side]] += reports[side]->balances[side].base_units();
+    }
+    if (!ctx_->online(entry.nodes[0]) || !ctx_->online(entry.nodes[1])) return;  // a crashed end has no say
     if (!r0 || !r1 || !r0->open || !r1->open) {
       problem(out.conservation_ok, "channel " + std::to_string(c) + ": not open");
-      continue;
+      return;
     }
     if (!r0->committed_htlcs.empty() || !r1->committed_htlcs.empty() || !r0->htlcs.empty()) out.settled = false;
-    if (r0->on_chain || r1->on_chain) continue;
+    if (r0->on_chain || r1->on_chain) return;
     if (r0->idle && r1->idle &&
         (r0->sequence != r1->sequence || r0->balances != r1->balances || r0->committed_htlcs != r1->committed_htlcs)) {
       problem(out.conservation_ok, "channel " + std::to_string(c) + ": the two ends disagree");
@@ -596,7 +619,7 @@ audit_report network::audit() {
         problem(out.conservation_ok, "channel " + std::to_string(c) + ": base + HTLCs != deposits");
       }
     }
-  }
+  });
   if (!ledger_.audit()) problem(out.conservation_ok, "the ledger's own audit failed");
   {
     u128 total = 0;
@@ -632,15 +655,7 @@ audit_report network::audit() {
     }
     for (std::size_t n = 0; n < ctx_->nodes.size(); ++n) {
       if (!ctx_->online(static_cast<node_id>(n))) continue;
-      std::uint64_t w = ledger_.balance_of(ctx_->nodes[n]->keys.addr).base_units();
-      for (const std::uint32_t c : ctx_->nodes[n]->channels) {
-        const auto side = protocol::index_of(ctx_->channel(c).side_of(static_cast<node_id>(n)));
-        const auto* bank = ledger_.find(ctx_->channel(c).bank);
-        const auto& rep = reports[c][side];
-        if (bank != nullptr && bank->state == chain::bank_state::running && rep && rep->open) {
-          w += rep->balances[side].base_units();
-        }
-      }
+      const std::uint64_t w = ledger_.balance_of(ctx_->nodes[n]->keys.addr).base_units() + held[n];
       if (static_cast<i128>(w) < expected[n]) {
         problem(out.forwarders_ok, "node " + std::to_string(n) + " ends poorer than its payments explain");
       }
@@ -651,18 +666,17 @@ audit_report network::audit() {
 
 close_report network::close_all() {
   close_report out;
-  auto reports = inspect_all();
   std::vector<std::uint64_t> before(ctx_->nodes.size());
   for (std::size_t n = 0; n < ctx_->nodes.size(); ++n) {
     before[n] = ledger_.balance_of(ctx_->nodes[n]->keys.addr).base_units();
   }
-  std::vector<std::size_t> candidates;
-  for (std::size_t c = 0; c < reports.size(); ++c) {
-    const channel_entry& e = *ctx_->channels[c];
+  std::vector<std::uint32_t> candidates;
+  for_each_report([&](std::uint32_t c, const channel_reports& reports) {
+    const channel_entry& e = ctx_->channel(c);
     const auto* bank = ledger_.find(e.bank);
-    const auto& r0 = reports[c][0];
-    const auto& r1 = reports[c][1];
-    if (bank == nullptr || bank->state != chain::bank_state::running) continue;  // settled on chain already
+    const auto& r0 = reports[0];
+    const auto& r1 = reports[1];
+    if (bank == nullptr || bank->state != chain::bank_state::running) return;  // settled on chain already
     const bool closable = ctx_->online(e.nodes[0]) && ctx_->online(e.nodes[1]) && r0 && r1 && r0->open &&
                           r1->open && r0->idle && r1->idle && !r0->on_chain && !r1->on_chain && r0->htlcs.empty() &&
                           r1->htlcs.empty();
@@ -671,21 +685,27 @@ close_report network::close_all() {
     } else {
       ++out.not_closed;
     }
-  }
+  });
   in_chunks(candidates.size(), [&](std::size_t i) {
-    post_external(*ctx_, ctx_->channels[candidates[i]]->ends[0], close_atom::value);
+    post_external(*ctx_, channel_end(sys_, ctx_, candidates[i], protocol::party::zero), close_atom::value);
   });
   quiesce_();
-  reports = inspect_all();
+  // What party 0 of each candidate (in index order) agreed to close with.
+  std::vector<std::optional<protocol::close_result>> agreed;
+  agreed.reserve(candidates.size());
+  for_each_report([&](std::uint32_t c, const channel_reports& reports) {
+    if (agreed.size() < candidates.size() && candidates[agreed.size()] == c) {
+      agreed.push_back(reports[0] ? reports[0]->close : std::nullopt);
+    }
+  });
   std::vector<std::uint64_t> expect = before;
-  for (const std::size_t c : candidates) {
-    const channel_entry& e = *ctx_->channels[c];
-    const auto& r0 = reports[c][0];
-    if (!r0 || !r0->close) {
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    const channel_entry& e = ctx_->channel(candidates[i]);
+    if (!agreed[i]) {
       ++out.not_closed;
       continue;
     }
-    const auto& cr = *r0->close;
+    const auto& cr = *agreed[i];
     chain::close_args args{cr.balances, cr.sigs[0], cr.sigs[1]};
     if (!ledger_.close(ctx_->nodes[e.nodes[0]]->keys.addr, e.bank, args)) {
       ++out.not_closed;

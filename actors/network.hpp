@@ -30,6 +30,7 @@
 #include "actors/runtime.hpp"
 #include "chain/embedded/ledger.hpp"
 #include "crypto/keys.hpp"
+#include "protocol/channel.hpp"
 #include "protocol/channel_config.hpp"
 #include "routing/graph_snapshot.hpp"
 #include "routing/liquidity_scorer.hpp"
@@ -74,7 +75,7 @@ struct payment_record {
 struct node_entry {
   explicit node_entry(const crypto::key_pair& k) : keys(k) {}
   crypto::key_pair keys;
-  node_actor actor;
+  node_actor actor;  // guarded by network_context::spawn_lock; see node_of()
   std::atomic<bool> online{true};
   std::vector<std::uint32_t> channels;
   amount minted;  // what the ledger minted for this node's deposits
@@ -83,11 +84,14 @@ struct node_entry {
   std::vector<htlc_actor> idle_htlcs;
 };
 
-// Immutable once the channel's actors are spawned.
+// Immutable once the channel is opened, except `ends` and `resting` (network_context::spawn_lock).
+// After opening, each end is either awake (an actor in `ends`) or resting (its opened channel in
+// `resting`, no actor): channel_end() wakes a resting end on first use.
 struct channel_entry {
   std::uint32_t index = 0;
   std::array<node_id, 2> nodes{};  // party 0 (a), party 1 (b)
   std::array<channel_actor, 2> ends;
+  std::array<std::unique_ptr<protocol::channel>, 2> resting;
   chain::bank_id bank;
   protocol::channel_config config;
   std::array<direction_policy, 2> policy;  // [p]: forwarded by party p
@@ -107,6 +111,9 @@ struct network_context {
   work_tracker work;
   metric_counters metrics;
   int spawn_sync = 0;  // TSan: spawn arguments happen-before the spawned actor's start
+  // Guard what is spawned on first use: channel_entry::ends and ::resting (by channel index),
+  // node_entry::actor (by node id). Striped: a mutex per entry would cost 40 B each.
+  std::array<std::mutex, 64> spawn_locks;
 
   // Directories: grown by the driver only while no actor runs; read by actors.
   std::vector<std::unique_ptr<node_entry>> nodes;
@@ -132,6 +139,7 @@ struct network_context {
   [[nodiscard]] std::uint64_t now_s() const noexcept { return clock.now_s(); }
   [[nodiscard]] bool online(node_id n) const noexcept { return nodes[n]->online.load(std::memory_order_relaxed); }
   [[nodiscard]] const channel_entry& channel(std::uint32_t c) const noexcept { return *channels[c]; }
+  [[nodiscard]] std::mutex& spawn_lock(std::uint32_t i) noexcept { return spawn_locks[i % spawn_locks.size()]; }
 };
 using context_ptr = std::shared_ptr<network_context>;
 
@@ -238,9 +246,14 @@ class spawn_scope {
 [[nodiscard]] constexpr std::uint64_t ms_of(std::uint64_t time_s) noexcept { return time_s * 1000; }
 
 // ---- spawning (each actor's file defines its own) ----
-[[nodiscard]] channel_actor spawn_channel_end(caf::actor_system& sys, context_ptr ctx, std::uint32_t channel,
-                                              protocol::party side);
-[[nodiscard]] node_actor spawn_node(caf::actor_system& sys, context_ptr ctx, node_id node);
+// The one way to reach a channel end: its actor, spawned on first use (from its resting channel,
+// or fresh before opening). Thread-safe: of callers racing to wake the same end, exactly one spawns.
+[[nodiscard]] channel_actor channel_end(caf::actor_system& sys, const context_ptr& ctx, std::uint32_t channel,
+                                        protocol::party side);
+// What an end reports (inspect_atom), from its channel (null: not opened) and actor-only flags.
+[[nodiscard]] channel_report report_of(const protocol::channel* chan, bool checking, bool on_chain);
+// The one way to reach a node's supervisor: spawned on first use, thread-safe like channel_end().
+[[nodiscard]] node_actor node_of(caf::actor_system& sys, const context_ptr& ctx, node_id node);
 // An idle payment actor from the pool, or a new one; the caller posts (start_atom, record).
 [[nodiscard]] payment_actor acquire_payment(caf::actor_system& sys, context_ptr ctx);
 [[nodiscard]] router_actor spawn_router(caf::actor_system& sys, context_ptr ctx);
@@ -290,10 +303,17 @@ class network {
   [[nodiscard]] audit_report audit();
   [[nodiscard]] close_report close_all();
 
-  // Every channel end's state, read through the actors (quiescent afterwards).
-  [[nodiscard]] std::vector<std::array<std::optional<channel_report>, 2>> inspect_all();
+  // Both ends' reports of one channel.
+  using channel_reports = std::array<std::optional<channel_report>, 2>;
+  // Every channel end's state (quiescent afterwards). The engine's own checks stream instead
+  // (for_each_report): this materialises two reports per channel.
+  [[nodiscard]] std::vector<channel_reports> inspect_all();
 
   [[nodiscard]] network_context& context() noexcept { return *ctx_; }
+  // A channel end's actor, woken if it rests (channel_end()).
+  [[nodiscard]] channel_actor end_actor(std::uint32_t channel, protocol::party side) {
+    return channel_end(sys_, ctx_, channel, side);
+  }
   [[nodiscard]] chain::embedded::ledger& ledger() noexcept { return ledger_; }
   [[nodiscard]] std::uint64_t now_ms() const noexcept { return ctx_->now_ms(); }
   // One tick at `time_ms` (>= now): timers, arrivals, channel ticks, then quiescence.
@@ -306,9 +326,11 @@ class network {
   void set_time(std::uint64_t time_ms);
   void rebuild_snapshot();
   [[nodiscard]] payment_result to_result(const payment_record& r) const;
-  // wealth_of() for every node, from reports of every channel end.
-  [[nodiscard]] std::vector<std::uint64_t> wealth_from(
-      const std::vector<std::array<std::optional<channel_report>, 2>>& reports) const;
+  // Calls f(channel, reports) for every channel in index order (quiescent afterwards).
+  template <class F>
+  void for_each_report(F&& f);
+  // What `side` of this channel may spend off-chain: its balance while open, off chain, in a running bank.
+  [[nodiscard]] std::uint64_t spendable(const channel_entry& entry, const channel_reports& r, std::size_t side) const;
   // Sends in chunks of at most `chunk` and waits for quiescence between chunks (CAF's scheduling trap).
   template <class F>
   void in_chunks(std::size_t n, F&& send_one);
@@ -318,7 +340,6 @@ class network {
   std::function<void()> quiesce_;
   chain::embedded::ledger ledger_;
   std::mt19937_64 rng_;
-  std::size_t spawned_nodes_ = 0;
   std::size_t spawned_channels_ = 0;
   bool topology_dirty_ = false;
   bool started_ = false;

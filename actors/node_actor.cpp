@@ -1,7 +1,8 @@
 // The node supervisor: one per node. It keeps the node's invoices (preimages never leave it except
 // in a fulfil), answers its payee htlc actors (settle, hold, reject), and releases or cancels hold
 // invoices on the embedder's word. The node's channel ends are listed in the network's directory
-// (they are spawned by the driver; CAF's own supervision is not needed in-process).
+// (CAF's own supervision is not needed in-process). Spawned on first use (node_of()): a node that is
+// never paid needs no actor.
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
@@ -71,8 +72,6 @@ claim_reply decide(self_ptr self, const claim_query& q) {
   return r;
 }
 
-}  // namespace
-
 node_actor spawn_node(caf::actor_system& sys, context_ptr ctx, node_id node) {
   auto fn = [](self_ptr self, context_ptr c, node_id n) -> node_actor::behavior_type {
     const spawn_scope scope{*c, self};
@@ -121,6 +120,15 @@ node_actor spawn_node(caf::actor_system& sys, context_ptr ctx, node_id node) {
   };
   before_spawn(*ctx);
   return sys.spawn(fn, std::move(ctx), node);
+}
+
+}  // namespace
+
+node_actor node_of(caf::actor_system& sys, const context_ptr& ctx, node_id node) {
+  node_entry& entry = *ctx->nodes[node];
+  const std::lock_guard lock(ctx->spawn_lock(node));
+  if (!entry.actor) entry.actor = spawn_node(sys, ctx, node);
+  return entry.actor;
 }
 
 }  // namespace clearway::actors

@@ -113,10 +113,10 @@ void evaluate(self_ptr self, std::uint32_t channel) {
       report.htlcs = view->cashed->htlcs;
     }
     report.preimages = w.revealed;
-    for (std::size_t side = 0; side < 2; ++side) {
+    for (const protocol::party side : {protocol::party::zero, protocol::party::one}) {
       // An end that has not handed over its record yet hears of the cash and answers with it.
-      post(self, ctx, entry.ends[side], chain_atom::value, report);
-      w.reported[side] = true;
+      post(self, ctx, channel_end(self->system(), st.ctx, channel, side), chain_atom::value, report);
+      w.reported[protocol::index_of(side)] = true;
     }
     w.closed = report.closed;
   }
