@@ -142,9 +142,10 @@ result<std::uint64_t, config_diagnostic> parse_number(const setting& s, numeric_
   return value;
 }
 
-result<host_port, config_diagnostic> parse_address(const setting& s) {
+// any_port: a listening address, where port 0 means "any free port".
+result<host_port, config_diagnostic> parse_address(const setting& s, bool any_port = false) {
   if (s.value.empty()) return diag(config_error::empty_value, s);
-  auto hp = parse_host_port(s.value);
+  auto hp = any_port ? parse_listen_host_port(s.value) : parse_host_port(s.value);
   if (!hp) return diag(config_error::bad_host_port, s, quoted(s.value, " is not host:port"));
   return *hp;
 }
@@ -201,7 +202,7 @@ result<void, config_diagnostic> apply(node_config& c, const setting& s) {
     if (!is_valid_url(s.value)) return diag(config_error::bad_url, s, "http://host[:port][/path] or https://...");
     c.rpc_url = s.value;
   } else if (key == "listen" || key == "rpc_listen" || key == "metrics_listen") {
-    auto hp = parse_address(s);
+    auto hp = parse_address(s, key != "rpc_listen");  // clearway-cli must know the RPC port in advance
     if (!hp) return hp.error();
     if (key == "listen") c.listen = *hp;
     else if (key == "metrics_listen") c.metrics_listen = *hp;

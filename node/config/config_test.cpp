@@ -102,7 +102,8 @@ TEST(NodeConfig, EveryBadLineIsNamed) {
       {"network = bitcoin\n", config_error::bad_enum_value, 1, "network"},
       {"log_level = INFO\n", config_error::bad_enum_value, 1, "log_level"},
       {"listen = 9735\n", config_error::bad_host_port, 1, "listen"},
-      {"listen = host:0\n", config_error::bad_host_port, 1, "listen"},
+      {"listen = host:00\n", config_error::bad_host_port, 1, "listen"},
+      {"rpc_listen = 127.0.0.1:0\n", config_error::bad_host_port, 1, "rpc_listen"},
       {"listen = host:65536\n", config_error::bad_host_port, 1, "listen"},
       {"listen = host:\n", config_error::bad_host_port, 1, "listen"},
       {"listen = :9735\n", config_error::bad_host_port, 1, "listen"},
@@ -219,3 +220,19 @@ TEST(NodeConfig, EveryErrorHasAName) {
 }
 
 }  // namespace
+
+// Listening addresses may ask for any free port (the daemon reports the bound one); the RPC
+// address and a connect address may not.
+TEST(NodeConfig, ListenPortZeroMeansAnyFreePort) {
+  auto c = parse_config_file("any.conf", "listen = 127.0.0.1:0\nmetrics_listen = [::1]:0\n");
+  ASSERT_TRUE(c.has_value()) << c.error().message();
+  EXPECT_EQ(c->listen, (host_port{"127.0.0.1", 0}));
+  EXPECT_EQ(*c->metrics_listen, (host_port{"::1", 0}));
+  auto again = parse_config_file("rendered", render_config(*c));
+  ASSERT_TRUE(again.has_value()) << again.error().message();
+  EXPECT_EQ(again->listen.port, 0);
+  EXPECT_FALSE(parse_host_port("127.0.0.1:0").has_value());
+  EXPECT_TRUE(parse_listen_host_port("127.0.0.1:0").has_value());
+  EXPECT_FALSE(parse_listen_host_port("127.0.0.1:00").has_value());
+  EXPECT_FALSE(parse_listen_host_port(":0").has_value());
+}

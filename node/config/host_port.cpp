@@ -87,6 +87,15 @@ std::optional<host_port> parse_host_port(std::string_view text) {
   return host_port{std::string(host), *parsed_port};
 }
 
+std::optional<host_port> parse_listen_host_port(std::string_view text) {
+  if (text.size() > 2 && text.substr(text.size() - 2) == ":0") {
+    auto hp = parse_host_port(std::string(text.substr(0, text.size() - 1)) + "1");
+    if (hp) hp->port = 0;
+    return hp;
+  }
+  return parse_host_port(text);
+}
+
 std::string to_string(const host_port& hp) {
   const bool ipv6 = hp.host.find(':') != std::string::npos;
   std::string out = ipv6 ? "[" + hp.host + "]" : hp.host;

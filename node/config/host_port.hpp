@@ -18,6 +18,10 @@ struct host_port {
 
 [[nodiscard]] std::optional<host_port> parse_host_port(std::string_view text);
 
+// The same for an address the daemon listens on (listen, metrics_listen): port 0 is also
+// accepted and means "any free port" (the daemon reports the bound port through getinfo).
+[[nodiscard]] std::optional<host_port> parse_listen_host_port(std::string_view text);
+
 // "host:port", with brackets around an IPv6 host.
 [[nodiscard]] std::string to_string(const host_port& hp);
 

@@ -78,6 +78,10 @@ node_metrics::node_metrics() {
   for (int r = 0; r <= static_cast<int>(forward_failure::policy_max_in_flight); ++r) {
     (void)failures_->with({std::string(to_string(static_cast<forward_failure>(r)))});
   }
+  disconnects_ = must(registry_.add_counter(peer_disconnects_total, "Peer connections that ended, by reason.", {"reason"}));
+  rpc_requests_ = must(registry_.add_counter(rpc_requests_total, "Local RPC requests, by method and outcome.",
+                                             {"method", "outcome"}));
+  scrapes_ = &must(registry_.add_counter(metrics_scrapes_total, "Scrapes of this metrics endpoint."))->only();
   for (const char* outcome : {"succeeded", "failed"}) {
     (void)payments_->with({outcome});
     (void)payment_latency_->with({outcome});
@@ -104,6 +108,14 @@ void node_metrics::payment_finished(bool succeeded, double latency_s) {
   const std::string outcome = succeeded ? "succeeded" : "failed";
   must(payments_->with({outcome}))->add();
   must(payment_latency_->with({outcome}))->observe(latency_s);
+}
+
+void node_metrics::peer_disconnected(std::string_view reason, std::uint64_t n) {
+  must(disconnects_->with({std::string(reason)}))->add(n);
+}
+
+void node_metrics::rpc_request(std::string_view method, std::string_view outcome) {
+  must(rpc_requests_->with({std::string(method), std::string(outcome)}))->add();
 }
 
 }  // namespace clearway::node::metrics

@@ -42,6 +42,9 @@ inline constexpr std::string_view commit_latency_seconds = "clearway_commit_late
 inline constexpr std::string_view payments_total = "clearway_payments_total";
 inline constexpr std::string_view peers_connected = "clearway_peers_connected";
 inline constexpr std::string_view channels_open = "clearway_channels_open";
+inline constexpr std::string_view peer_disconnects_total = "clearway_peer_disconnects_total";
+inline constexpr std::string_view rpc_requests_total = "clearway_rpc_requests_total";
+inline constexpr std::string_view metrics_scrapes_total = "clearway_metrics_scrapes_total";
 
 class node_metrics {
  public:
@@ -55,6 +58,13 @@ class node_metrics {
   void payment_finished(bool succeeded, double latency_s);
   void set_peers_connected(std::int64_t n) { peers_->set(n); }
   void set_channels_open(std::int64_t n) { channels_->set(n); }
+  // A peer connection ended; `reason` is the transport's disconnect_reason name. n = 0 only
+  // creates the series (the daemon lists every reason at start-up so each exists at zero).
+  void peer_disconnected(std::string_view reason, std::uint64_t n = 1);
+  // One local RPC request: the method name ("unknown" when unreadable) and the outcome, "ok" or
+  // the error name.
+  void rpc_request(std::string_view method, std::string_view outcome);
+  void scrape_served() { scrapes_->add(); }
 
   [[nodiscard]] std::string render() const { return registry_.render(); }
   [[nodiscard]] const registry& metrics() const noexcept { return registry_; }
@@ -73,6 +83,9 @@ class node_metrics {
   counter_family* payments_ = nullptr;
   gauge* peers_ = nullptr;
   gauge* channels_ = nullptr;
+  counter_family* disconnects_ = nullptr;
+  counter_family* rpc_requests_ = nullptr;
+  counter* scrapes_ = nullptr;
 };
 
 }  // namespace clearway::node::metrics

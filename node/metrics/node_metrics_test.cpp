@@ -79,3 +79,24 @@ TEST(NodeMetrics, RecordsShowUpInTheText) {
 }
 
 }  // namespace
+
+TEST(NodeMetrics, DaemonSeriesDisconnectsRpcRequestsScrapes) {
+  node_metrics m;
+  m.peer_disconnected("bad_frame", 0);
+  m.peer_disconnected("handshake_failed");
+  m.peer_disconnected("handshake_failed");
+  m.rpc_request("getinfo", "ok");
+  m.rpc_request("connect", "handshake_failed");
+  m.scrape_served();
+  const std::string text = m.render();
+  for (const char* line : {
+           "# TYPE clearway_peer_disconnects_total counter",
+           "clearway_peer_disconnects_total{reason=\"bad_frame\"} 0",
+           "clearway_peer_disconnects_total{reason=\"handshake_failed\"} 2",
+           "clearway_rpc_requests_total{method=\"connect\",outcome=\"handshake_failed\"} 1",
+           "clearway_rpc_requests_total{method=\"getinfo\",outcome=\"ok\"} 1",
+           "clearway_metrics_scrapes_total 1",
+       }) {
+    EXPECT_TRUE(has_line(text, line)) << line;
+  }
+}

@@ -251,7 +251,7 @@ std::optional<rpc_params> read_params(std::string_view method, param_reader& r) 
     openchannel_params p;
     if (auto id = r.node_id("node_id")) p.node_id = *id;
     if (auto funding = r.money("funding_msat", true)) p.funding_msat = *funding;
-    if (auto push = r.money("push_msat", false)) p.push_msat = *push;
+    if (auto peer = r.money("peer_deposit_msat", true)) p.peer_deposit_msat = *peer;
     r.finish();
     return p;
   }
@@ -321,7 +321,7 @@ struct params_to_json {
   }
   json operator()(const openchannel_params& p) const {
     return {{"node_id", to_hex(p.node_id)}, {"funding_msat", p.funding_msat.base_units()},
-            {"push_msat", p.push_msat.base_units()}};
+            {"peer_deposit_msat", p.peer_deposit_msat.base_units()}};
   }
   json operator()(const closechannel_params& p) const {
     return {{"channel_id", to_hex(p.channel_id)}, {"force", p.force}};

@@ -20,7 +20,7 @@ TEST(RpcCodec, ParsesEveryMethod) {
   const std::pair<std::string, std::string> ok[] = {
       {"getinfo", "{}"},
       {"connect", R"({"node_id":")" + node_id + R"(","address":"127.0.0.1:9735"})"},
-      {"openchannel", R"({"node_id":")" + node_id + R"(","funding_msat":18446744073709551615,"push_msat":5})"},
+      {"openchannel", R"({"node_id":")" + node_id + R"(","funding_msat":18446744073709551615,"peer_deposit_msat":5})"},
       {"closechannel", R"({"channel_id":")" + hash32 + R"(","force":true})"},
       {"listchannels", "{}"},
       {"listpeers", "{}"},
@@ -45,11 +45,11 @@ TEST(RpcCodec, ParsesEveryMethod) {
 }
 
 TEST(RpcCodec, TypedValuesAreRead) {
-  auto r = parse_request(req("openchannel", R"({"node_id":")" + node_id + R"(","funding_msat":18446744073709551615})"), token);
+  auto r = parse_request(req("openchannel", R"({"node_id":")" + node_id + R"(","funding_msat":18446744073709551615,"peer_deposit_msat":7})"), token);
   ASSERT_TRUE(r.has_value());
   const auto& p = std::get<openchannel_params>(r->params);
   EXPECT_EQ(p.funding_msat.base_units(), UINT64_MAX);
-  EXPECT_EQ(p.push_msat.base_units(), 0u);
+  EXPECT_EQ(p.peer_deposit_msat.base_units(), 7u);
   EXPECT_EQ(p.node_id[0], 0x02);
   EXPECT_EQ(p.node_id[32], 0xaa);
   auto h = parse_request(req("cancelhold", R"({"payment_hash":")" + hash32 + R"("})"), token);
@@ -101,7 +101,7 @@ TEST(RpcCodec, RefusalsAreNamed) {
       {req("openchannel", R"({"node_id":")" + node_id + R"(","funding_msat":1e30})"), rpc_error::amount_overflow, true},
       {req("openchannel", R"({"node_id":")" + node_id + R"(","funding_msat":1.5})"), rpc_error::wrong_param_type, true},
       {req("openchannel", R"({"node_id":")" + node_id + R"(","funding_msat":"1000"})"), rpc_error::wrong_param_type, true},
-      {req("openchannel", R"({"node_id":")" + node_id + R"(","funding_msat":1000,"push_msat":-1})"), rpc_error::amount_negative, true},
+      {req("openchannel", R"({"node_id":")" + node_id + R"(","funding_msat":1000,"peer_deposit_msat":-1})"), rpc_error::amount_negative, true},
       {req("closechannel", R"({"channel_id":")" + hash32 + R"(","force":1})"), rpc_error::wrong_param_type, true},
       {req("closechannel", R"({"channel_id":")" + std::string(63, 'a') + R"(g"})"), rpc_error::bad_hex, true},
       {req("closechannel", R"({"channel_id":null})"), rpc_error::wrong_param_type, true},

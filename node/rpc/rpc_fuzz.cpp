@@ -45,7 +45,7 @@ extern "C" void clearway_fuzz_seeds(std::vector<std::vector<std::uint8_t>>* out)
   const std::string seeds[] = {
       R"({"id":1,"token":"tok","method":"getinfo"})",
       R"({"id":2,"token":"tok","method":"connect","params":{"node_id":")" + id + R"(","address":"[::1]:9735"}})",
-      R"({"id":3,"token":"tok","method":"openchannel","params":{"node_id":")" + id + R"(","funding_msat":100,"push_msat":1}})",
+      R"({"id":3,"token":"tok","method":"openchannel","params":{"node_id":")" + id + R"(","funding_msat":100,"peer_deposit_msat":1}})",
       R"({"id":4,"token":"tok","method":"invoice","params":{"amount_msat":1,"hold":true,"payment_hash":")" + h + R"("}})",
       R"({"id":5,"token":"tok","method":"setpolicy","params":{"fee_ppm":1,"channel_id":")" + h + R"("}})",
       R"({"id":6,"token":"tok","method":"listforwards","params":{"limit":10,"cursor":18446744073709551615}})",

@@ -34,7 +34,7 @@ struct connect_params {
 struct openchannel_params {
   node_id_bytes node_id{};
   amount funding_msat;
-  amount push_msat;  // optional, default 0
+  amount peer_deposit_msat;  // what the peer deposits into the bank (the bank needs both sides > 0)
   friend bool operator==(const openchannel_params&, const openchannel_params&) = default;
 };
 struct closechannel_params {
