@@ -81,22 +81,28 @@ json channel_json(const node::channels::channel_summary& c) {
 }  // namespace
 
 channel_service::channel_service(node::channels::node_channels& node, node::store& db, peer_link& peers,
-                                 node::metrics::node_metrics& metrics, channel_service_clock clock)
-    : node_(node), db_(db), peers_(peers), metrics_(metrics), clock_(std::move(clock)) {}
+                                 node::metrics::node_metrics& metrics, channel_service_clock clock,
+                                 std::function<void(const std::string&)> fatal)
+    : node_(node), db_(db), peers_(peers), metrics_(metrics), clock_(std::move(clock)), fatal_(std::move(fatal)) {}
+
+void channel_service::reply_durable(const method_reply& reply, json result) {
+  flush();
+  reply(std::move(result));
+}
 
 void channel_service::openchannel(const node::rpc::openchannel_params& params, method_reply reply) {
   node::transport::node_id peer;
   std::copy(params.node_id.begin(), params.node_id.end(), peer.bytes.begin());
   auto id = node_.open_channel(peer, params.funding_msat, params.peer_deposit_msat);
   if (!id) return reply(failure_of(id.error()));
-  reply(json{{"channel_id", hex_of(id->bytes)}});
+  reply_durable(reply, json{{"channel_id", hex_of(id->bytes)}});
 }
 
 void channel_service::closechannel(const node::rpc::closechannel_params& params, method_reply reply) {
   auto st = node_.close_channel(channel_id_of(params.channel_id), params.force);
   if (!st) return reply(failure_of(st.error()));
   if (params.force) (void)node_.watch(clock_.now_s());
-  reply(json{{"channel_id", hex_of(params.channel_id)}, {"force", params.force}});
+  reply_durable(reply, json{{"channel_id", hex_of(params.channel_id)}, {"force", params.force}});
 }
 
 void channel_service::listchannels(const node::rpc::listchannels_params&, method_reply reply) {
@@ -130,7 +136,7 @@ void channel_service::invoice(const node::rpc::invoice_params& params, method_re
   auto text = node_.create_invoice(params.amount_msat, clock_.random32(), hold, clock_.now_s(), params.expiry_s);
   if (!text) return reply(failure_of(text.error()));
   auto inv = node::channels::decode_invoice(*text);
-  reply(json{{"invoice", *text},
+  reply_durable(reply, json{{"invoice", *text},
              {"payment_hash", inv ? hex_of(inv->payment_hash.bytes) : std::string()},
              {"amount_msat", params.amount_msat.base_units()},
              {"hold", params.hold},
@@ -140,13 +146,13 @@ void channel_service::invoice(const node::rpc::invoice_params& params, method_re
 void channel_service::releasehold(const node::rpc::releasehold_params& params, method_reply reply) {
   auto st = node_.release_hold(bytes32_of(params.preimage), clock_.now_s());
   if (!st) return reply(failure_of(st.error()));
-  reply(json{{"payment_hash", hex_of(crypto::sha256(bytes32_of(params.preimage).span()).bytes)}});
+  reply_durable(reply, json{{"payment_hash", hex_of(crypto::sha256(bytes32_of(params.preimage).span()).bytes)}});
 }
 
 void channel_service::cancelhold(const node::rpc::cancelhold_params& params, method_reply reply) {
   auto st = node_.cancel_hold(bytes32_of(params.payment_hash), clock_.now_s());
   if (!st) return reply(failure_of(st.error()));
-  reply(json{{"payment_hash", hex_of(params.payment_hash)}});
+  reply_durable(reply, json{{"payment_hash", hex_of(params.payment_hash)}});
 }
 
 void channel_service::pay(const node::rpc::pay_params& params, method_reply reply) {
@@ -198,7 +204,7 @@ void channel_service::setpolicy(const node::rpc::setpolicy_params& params, metho
   }
   if (s.min_htlc > s.max_htlc) return reply(method_failure{397, "bad_policy", "min_htlc_msat above max_htlc_msat"});
   node_.set_policy(s, clock_.now_s());
-  reply(json{{"fee_base_msat", s.fee_base.base_units()},
+  reply_durable(reply, json{{"fee_base_msat", s.fee_base.base_units()},
              {"fee_ppm", s.fee_ppm},
              {"time_lock_delta_s", s.time_lock_delta_s},
              {"min_htlc_msat", s.min_htlc.base_units()},
@@ -217,13 +223,13 @@ void channel_service::on_peer_message(const node::transport::node_id& from, cons
 
 void channel_service::on_tick() { (void)node_.watch(clock_.now_s()); }
 
-bool channel_service::flush() {
+void channel_service::flush() {
   const node::channels::node_changes changes = node_.take_changes();
   if (!changes.empty()) {
     const double started = clock_.monotonic_s();
     const std::uint64_t fsyncs_before = db_.metrics().fsyncs;
     auto st = node::channels::persist(db_, node_, changes);
-    if (!st) return false;
+    if (!st) return fatal_(std::string(node::to_string(st.error())));
     metrics_.commit(changes.channels.size() + changes.invoices.size() + changes.payments.size() + changes.forwards.size(),
                     clock_.monotonic_s() - started, db_.metrics().fsyncs - fsyncs_before);
   }
@@ -238,7 +244,6 @@ bool channel_service::flush() {
   }
   metrics_.set_channels_open(open);
   metrics_.set_htlcs_in_flight(htlcs);
-  return true;
 }
 
 void channel_service::note_forwards(const std::vector<node::channels::forward_summary>& forwards) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -36,8 +37,10 @@ struct channel_service_clock {
 
 class channel_service final : public channel_layer {
  public:
+  // `fatal` is called when a group commit fails (memory ahead of disk): it must not return.
   channel_service(node::channels::node_channels& node, node::store& db, peer_link& peers,
-                  node::metrics::node_metrics& metrics, channel_service_clock clock);
+                  node::metrics::node_metrics& metrics, channel_service_clock clock,
+                  std::function<void(const std::string&)> fatal);
 
   // ---- channel_layer ----
   void openchannel(const node::rpc::openchannel_params& params, method_reply reply) override;
@@ -56,13 +59,15 @@ class channel_service final : public channel_layer {
   void on_peer_message(const node::transport::node_id& from, const node::transport::wire_message& m);
   // The watcher, on a timer.
   void on_tick();
-  // Persists what changed, then sends; answers pay requests whose payment finished. False when
-  // the store refused the commit: nothing was sent and the daemon must stop.
-  [[nodiscard]] bool flush();
+  // Persists what changed, then sends; answers pay requests whose payment finished. If the store
+  // refuses the commit nothing is sent and `fatal` stops the daemon.
+  void flush();
   [[nodiscard]] std::uint64_t refused_messages() const noexcept { return refused_messages_; }
 
  private:
   void finish_payments();
+  // Answers once what the method changed is on disk (an invoice handed out must survive a crash).
+  void reply_durable(const method_reply& reply, nlohmann::json result);
   void note_forwards(const std::vector<node::channels::forward_summary>& forwards);
 
   node::channels::node_channels& node_;
@@ -70,6 +75,7 @@ class channel_service final : public channel_layer {
   peer_link& peers_;
   node::metrics::node_metrics& metrics_;
   channel_service_clock clock_;
+  std::function<void(const std::string&)> fatal_;
   struct waiting_payment {
     method_reply reply;
     double started_s = 0;

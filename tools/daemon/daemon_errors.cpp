@@ -18,6 +18,9 @@ std::string_view to_string(daemon_error e) noexcept {
     case daemon_error::listen_failed: return "listen_failed";
     case daemon_error::rpc_listen_failed: return "rpc_listen_failed";
     case daemon_error::metrics_listen_failed: return "metrics_listen_failed";
+    case daemon_error::chain_unavailable: return "chain_unavailable";
+    case daemon_error::restore_failed: return "restore_failed";
+    case daemon_error::store_commit_failed: return "store_commit_failed";
   }
   return "data_dir_failed";
 }
@@ -33,7 +36,10 @@ int exit_code_of(daemon_error e) noexcept {
     case daemon_error::identity_key_invalid:
     case daemon_error::rpc_token_malformed: return 78;  // EX_CONFIG
     case daemon_error::secret_file_unreadable:
-    case daemon_error::store_open_failed: return 74;  // EX_IOERR
+    case daemon_error::store_open_failed:
+    case daemon_error::restore_failed:
+    case daemon_error::store_commit_failed: return 74;  // EX_IOERR
+    case daemon_error::chain_unavailable: return 69;  // EX_UNAVAILABLE
     case daemon_error::random_failed:
     case daemon_error::listen_failed:
     case daemon_error::rpc_listen_failed:

@@ -21,6 +21,9 @@ enum class daemon_error {
   listen_failed,               // the peer listen address could not be bound           (71)
   rpc_listen_failed,           // the RPC socket / rpc_listen could not be bound        (71)
   metrics_listen_failed,       // metrics_listen could not be bound                     (71)
+  chain_unavailable,           // the chain backend (rpc_url) cannot be reached         (69)
+  restore_failed,              // the store's channel states cannot be loaded back      (74)
+  store_commit_failed,         // a group commit failed: the daemon stops unsent       (74)
 };
 
 [[nodiscard]] std::string_view to_string(daemon_error e) noexcept;

@@ -12,6 +12,7 @@
 #include "node/socket/unique_fd.hpp"
 #include "tools/daemon/daemon_args.hpp"
 #include "tools/daemon/node_daemon.hpp"
+#include "tools/daemon/node_runtime.hpp"
 
 namespace {
 
@@ -71,6 +72,11 @@ int main(int argc, char** argv) {
   if (!daemon) {
     std::cerr << "clearwayd: " << daemon.error().message() << "\n";
     return exit_code_of(daemon.error().code);
+  }
+  auto runtime = node_runtime::attach(**daemon);
+  if (!runtime) {
+    std::cerr << "clearwayd: " << runtime.error().message() << "\n";
+    return exit_code_of(runtime.error().code);
   }
   return (*daemon)->run();
 }

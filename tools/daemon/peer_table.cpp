@@ -15,6 +15,7 @@ struct peer_table::entry {
   bool outbound = false;
   std::string address;
   bool announced = false;  // became ready (both inits exchanged)
+  bool lost_reported = false;  // the disconnect handler heard of its end
   std::int64_t connected_since_unix_s = 0;
   method_reply pending;    // an RPC connect waiting for this connection
 };
@@ -98,6 +99,8 @@ void peer_table::sweep(std::int64_t now_unix_s) {
         if (j != i && other.announced && !other.conn->closed() &&
             other.conn->session().remote_node() == conn.session().remote_node()) {
           other.conn->close(transport::disconnect_reason::local_close);
+          other.lost_reported = true;
+          if (on_disconnect_) on_disconnect_(*conn.session().remote_node());
         }
       }
       if (e.pending) std::exchange(e.pending, {})(describe(e));
@@ -122,6 +125,10 @@ void peer_table::sweep(std::int64_t now_unix_s) {
 void peer_table::finish(entry& e) {
   const auto reason = e.conn->reason().value_or(transport::disconnect_reason::local_close);
   metrics_.peer_disconnected(transport::to_string(reason));
+  if (e.announced && !e.lost_reported && on_disconnect_) {
+    e.lost_reported = true;
+    if (const auto remote = e.conn->session().remote_node()) on_disconnect_(*remote);
+  }
   if (!e.pending) return;
   // A responder that cannot open act one (it is not the node we named) closes without a word, so
   // the initiator sees the stream end inside act two.

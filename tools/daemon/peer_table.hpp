@@ -52,6 +52,10 @@ class peer_table {
   // Called from sweep() when a connection to `peer` has exchanged inits (e.g. to resume channels).
   using ready_handler = std::function<void(const node::transport::node_id& peer)>;
   void set_ready_handler(ready_handler handler) { on_ready_ = std::move(handler); }
+  // Called when the ready connection to `peer` is gone (closed, or replaced by a newer one: then
+  // before the newer one's ready call), so whatever was in flight on it counts as lost.
+  using disconnect_handler = std::function<void(const node::transport::node_id& peer)>;
+  void set_disconnect_handler(disconnect_handler handler) { on_disconnect_ = std::move(handler); }
   // Sends to the ready connection of `to`: local_close when there is none, buffer_limit when its
   // output is full (backpressure: try again later).
   [[nodiscard]] status<node::transport::disconnect_reason> send_to(const node::transport::node_id& to,
@@ -82,6 +86,7 @@ class peer_table {
   node::metrics::node_metrics& metrics_;
   std::vector<std::unique_ptr<entry>> entries_;
   message_handler on_message_;
+  disconnect_handler on_disconnect_;
   ready_handler on_ready_;
   std::uint64_t dropped_messages_ = 0;
   std::uint64_t refused_connections_ = 0;

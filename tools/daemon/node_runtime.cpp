@@ -1,0 +1,107 @@
+#include "tools/daemon/node_runtime.hpp"
+
+#include <sys/random.h>
+
+#include <chrono>
+#include <ctime>
+#include <cstdlib>
+#include <iostream>
+
+#include "crypto/hash.hpp"
+#include "node/channels/channel_store_sync.hpp"
+
+namespace clearway::daemon {
+namespace {
+
+constexpr std::uint64_t watch_interval_ms = 1'000;
+
+std::uint64_t wall_now_s() { return static_cast<std::uint64_t>(std::time(nullptr)); }
+
+double monotonic_s() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// A preimage: 32 bytes from the kernel's CSPRNG (a failure is fatal: a guessable preimage would
+// let anyone on the route take the payment).
+bytes32 random32() {
+  bytes32 out;
+  std::size_t got = 0;
+  while (got < out.bytes.size()) {
+    const ssize_t n = ::getrandom(out.data() + got, out.bytes.size() - got, 0);
+    if (n < 0) {
+      std::cerr << "clearwayd: getrandom failed; stopping\n";
+      std::_Exit(71);
+    }
+    got += static_cast<std::size_t>(n);
+  }
+  return out;
+}
+
+// Each channel's revocation seed comes from this one (the seed itself is stored with the channel).
+bytes32 channel_seed_of(const crypto::secret_key& identity) {
+  byte_vector material{'c', 'l', 'e', 'a', 'r', 'w', 'a', 'y', '.', 's', 'e', 'e', 'd'};
+  material.insert(material.end(), identity.bytes().bytes.begin(), identity.bytes().bytes.end());
+  return crypto::sha256(material);
+}
+
+}  // namespace
+
+node::channels::node_settings settings_of(const node::config::forwarding_policy& p) {
+  node::channels::node_settings s;
+  s.fee_base = protocol::amount::from_base_units(p.fee_base_msat);
+  s.fee_ppm = p.fee_ppm;
+  s.time_lock_delta_s = p.time_lock_delta_s;
+  s.min_htlc = protocol::amount::from_base_units(p.min_htlc_msat);
+  s.max_htlc = protocol::amount::from_base_units(p.max_htlc_msat);
+  s.max_accepted_htlcs = p.max_accepted_htlcs;
+  s.max_value_in_flight = protocol::amount::from_base_units(p.max_value_in_flight_msat);
+  return s;
+}
+
+node_runtime::node_runtime(node_daemon& daemon, std::unique_ptr<chain_link> chain, crypto::key_pair identity)
+    : daemon_(daemon), chain_(std::move(chain)), identity_(identity) {}
+
+result<std::unique_ptr<node_runtime>, daemon_failure> node_runtime::attach(node_daemon& daemon) {
+  const crypto::key_pair identity = crypto::key_pair::from_secret(daemon.identity());
+  auto chain = chain_link::open(daemon.config(), identity, wall_now_s());
+  if (!chain) return daemon_failure{daemon_error::chain_unavailable, chain.error()};
+  std::unique_ptr<node_runtime> rt(new node_runtime(daemon, std::move(*chain), identity));
+  rt->node_ = std::make_unique<node::channels::node_channels>(identity, channel_seed_of(daemon.identity()),
+                                                              settings_of(daemon.config().policy), rt->chain_->bank(),
+                                                              rt->chain_->finder());
+  if (auto st = node::channels::restore(daemon.store(), identity, *rt->node_, wall_now_s()); !st) {
+    return daemon_failure{daemon_error::restore_failed, std::string(node::channels::to_string(st.error()))};
+  }
+  rt->service_ = std::make_unique<channel_service>(
+      *rt->node_, daemon.store(), *rt, daemon.metrics(),
+      channel_service_clock{wall_now_s, monotonic_s, random32}, [](const std::string& why) {
+        // Memory is ahead of disk: nothing that depends on it may leave. Stop as a crash would;
+        // the restart resumes from the last commit.
+        std::cerr << "clearwayd: " << to_string(daemon_error::store_commit_failed) << ": " << why
+                  << "; stopping without sending\n";
+        std::_Exit(exit_code_of(daemon_error::store_commit_failed));
+      });
+  node_runtime* raw = rt.get();
+  daemon.dispatch().install_channel_layer(raw->service_.get());
+  daemon.peers().set_message_handler(
+      [raw](const node::transport::node_id& from, node::transport::wire_message m) { raw->service_->on_peer_message(from, m); });
+  daemon.peers().set_ready_handler([raw](const node::transport::node_id& peer) { raw->service_->on_peer_ready(peer); });
+  daemon.peers().set_disconnect_handler([raw](const node::transport::node_id& peer) { raw->node_->on_peer_disconnected(peer); });
+  daemon.set_turn_hook([raw](std::uint64_t now_ms) { raw->on_turn(now_ms); });
+  return rt;
+}
+
+bool node_runtime::send_to(const node::transport::node_id& peer, const node::transport::wire_message& m) {
+  return daemon_.peers().send_to(peer, m).has_value();
+}
+
+void node_runtime::on_turn(std::uint64_t now_ms) {
+  chain_->advance_to(wall_now_s());
+  if (now_ms - last_watch_ms_ >= watch_interval_ms) {
+    last_watch_ms_ = now_ms;
+    service_->on_tick();
+  }
+  service_->flush();
+}
+
+}  // namespace clearway::daemon
