@@ -723,6 +723,9 @@ result<bytes32, node_failure> node_channels::pay(const invoice& inv, std::uint64
       if (try_over(*c, *first_value, first_lock_s, std::move(hops))) return record(*fee, *c);
     }
   }
+  if (last_refusal == protocol::channel_error::awaiting_reestablish) {
+    return node_failure{node_error::peer_unavailable, *last_refusal};
+  }
   if (last_refusal) return node_failure{node_error::protocol_refused, *last_refusal};
   return node_failure{too_expensive ? node_error::fee_too_high : node_error::no_route};
 }
@@ -844,6 +847,12 @@ void node_channels::finish_restore(std::uint64_t now_s) {
   for (auto& [id, c] : channels_) {
     if (c->chan) pump(*c, now_s);
   }
+}
+
+result<chain::bank_view, chain::error> node_channels::bank_view_of(const channel_id& id) const {
+  const channel_record* c = find(id);
+  if (c == nullptr) return chain::error::unknown_bank;
+  return bank_.state(c->bank);
 }
 
 const protocol::channel* node_channels::protocol_channel(const channel_id& id) const {

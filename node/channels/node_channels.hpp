@@ -203,6 +203,8 @@ class node_channels {
   // (after that they live only in the store: listforwards reads it there).
   [[nodiscard]] std::vector<forward_summary> forwards() const;
   [[nodiscard]] const node_settings& settings() const noexcept { return settings_; }
+  // The channel's bank as the chain shows it now (one read of the chain).
+  [[nodiscard]] result<chain::bank_view, chain::error> bank_view_of(const channel_id& id) const;
   // The protocol state of a channel (for the store, the watcher and tests).
   [[nodiscard]] const protocol::channel* protocol_channel(const channel_id& id) const;
 

@@ -22,6 +22,7 @@ std::string_view to_string(node_error e) noexcept {
     case node_error::invalid_amount: return "invalid_amount";
     case node_error::invoice_expired: return "invoice_expired";
     case node_error::fee_too_high: return "fee_too_high";
+    case node_error::peer_unavailable: return "peer_unavailable";
   }
   return "unknown_node_error";
 }

@@ -30,6 +30,7 @@ enum class node_error {
   invalid_amount,       // zero, or outside the node's min/max HTLC
   invoice_expired,      // paying an invoice after created_s + expiry_s
   fee_too_high,         // every route costs more than the payer's max_fee
+  peer_unavailable,     // the channel's peer is disconnected or still reconnecting: try again
 };
 [[nodiscard]] std::string_view to_string(node_error e) noexcept;
 

@@ -107,7 +107,16 @@ void channel_service::closechannel(const node::rpc::closechannel_params& params,
 
 void channel_service::listchannels(const node::rpc::listchannels_params&, method_reply reply) {
   json out = json::array();
-  for (const auto& c : node_.channels()) out.push_back(channel_json(c));
+  for (const auto& c : node_.channels()) {
+    json row = channel_json(c);
+    // What the bank says: its state and what it has paid each side so far (after a close).
+    if (auto bank = node_.bank_view_of(c.id)) {
+      const std::size_t own = protocol::index_of(c.side);
+      row["bank_state"] = chain::to_string(bank->state);
+      row["paid_out_msat"] = {{"own", bank->paid_out[own].base_units()}, {"peer", bank->paid_out[1 - own].base_units()}};
+    }
+    out.push_back(std::move(row));
+  }
   reply(json{{"channels", std::move(out)}});
 }
 
