@@ -627,7 +627,7 @@ channel_actor spawn_end(caf::actor_system& sys, context_ptr context, std::uint32
           }
           auto add = s2.chan->propose_add_htlc(offer.value, offer.hash_lock, offer.time_lock_s, ctx.now_s());
           if (!add) {
-            refusal.failure.reason = fail_reason_of(add.error());
+            refusal.failure.reason = protocol::fail_reason_of(add.error());
             post(self, ctx, offer.owner, update_atom::value, refusal);
             return;
           }

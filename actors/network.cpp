@@ -45,22 +45,6 @@ bytes32 to_bytes32(const std::array<std::uint8_t, 32>& a) {
 }  // namespace
 
 // ---- reasons ----
-protocol::fail_reason fail_reason_of(protocol::channel_error e) noexcept {
-  using protocol::channel_error;
-  using protocol::fail_reason;
-  switch (e) {
-    case channel_error::insufficient_balance:
-    case channel_error::max_in_flight_exceeded: return fail_reason::insufficient_balance;
-    case channel_error::too_many_htlcs: return fail_reason::too_many_htlcs;
-    case channel_error::time_lock_too_close:
-    case channel_error::time_lock_too_far: return fail_reason::time_lock_too_close;
-    case channel_error::channel_not_open:
-    case channel_error::channel_closing:
-    case channel_error::channel_closed: return fail_reason::peer_unreachable;
-    default: return fail_reason::temporary_failure;
-  }
-}
-
 failure_reason failure_of(const failure_info& f) noexcept {
   using protocol::fail_reason;
   if (f.cancelled) return failure_reason::cancelled;

@@ -265,7 +265,6 @@ void spawn_verifiers(caf::actor_system& sys, context_ptr ctx, unsigned count);
 
 
 // ---- mapping reasons ----
-[[nodiscard]] protocol::fail_reason fail_reason_of(protocol::channel_error e) noexcept;
 [[nodiscard]] failure_reason failure_of(const failure_info& f) noexcept;
 [[nodiscard]] bool retryable(const failure_info& f) noexcept;
 

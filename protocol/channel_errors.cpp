@@ -108,4 +108,19 @@ std::string_view to_string(channel_error e) noexcept {
   return "unknown channel error";
 }
 
+fail_reason fail_reason_of(channel_error e) noexcept {
+  switch (e) {
+    case channel_error::insufficient_balance:
+    case channel_error::max_in_flight_exceeded: return fail_reason::insufficient_balance;
+    case channel_error::too_many_htlcs: return fail_reason::too_many_htlcs;
+    case channel_error::time_lock_too_close:
+    case channel_error::time_lock_too_far: return fail_reason::time_lock_too_close;
+    case channel_error::channel_not_open:
+    case channel_error::channel_closing:
+    case channel_error::channel_closed:
+    case channel_error::awaiting_reestablish: return fail_reason::peer_unreachable;
+    default: return fail_reason::temporary_failure;
+  }
+}
+
 }  // namespace clearway::protocol

@@ -4,6 +4,8 @@
 
 #include <string_view>
 
+#include "protocol/messages.hpp"
+
 namespace clearway::protocol {
 
 enum class channel_error {
@@ -71,5 +73,8 @@ enum class channel_error {
 };
 
 [[nodiscard]] std::string_view to_string(channel_error e) noexcept;
+
+// Why an HTLC that a channel refused to carry on is failed back (the reason the payer hears).
+[[nodiscard]] fail_reason fail_reason_of(channel_error e) noexcept;
 
 }  // namespace clearway::protocol

@@ -355,7 +355,7 @@ void node_channels::pump(channel_record& first, std::uint64_t now_s) {
     dirty.erase(dirty.begin());
     if (c == nullptr || !c->chan) continue;
     const std::size_t outbox_before = outbox_.size();
-    if (!c->chan->awaiting_reestablish()) retry_resolutions(*c, now_s);
+    if (!c->chan->awaiting_reestablish()) retry_resolutions(*c);
     for (const protocol::channel_event& e : c->chan->drain_events()) {
       const party own = c->chan->self();
       if (const auto* in = std::get_if<protocol::htlc_locked_in>(&e)) {
@@ -387,18 +387,18 @@ void node_channels::pump(channel_record& first, std::uint64_t now_s) {
 void node_channels::on_locked_in(channel_record& c, const protocol::htlc_locked_in& e, std::uint64_t now_s) {
   const htlc_key key{c.id, e.id};
   auto route = c.routes.extract(e.id);
-  if (route.empty()) return fail_incoming(key, protocol::fail_reason::incorrect_details, now_s);
+  if (route.empty()) return resolve_incoming(key, protocol::fail_reason::incorrect_details);
   const std::vector<transport::route_hop>& hops = route.mapped();
   const transport::route_hop& ours = hops.front();
   if (is_final(ours)) {
     auto inv = invoices_.find(e.terms.hash_lock);
     if (hops.size() != 1 || inv == invoices_.end() || inv->second.summary.state == invoice_state::settled ||
         inv->second.summary.state == invoice_state::cancelled) {
-      return fail_incoming(key, protocol::fail_reason::unknown_payment_hash, now_s);
+      return resolve_incoming(key, protocol::fail_reason::unknown_payment_hash);
     }
     invoice_summary& s = inv->second.summary;
     if (ours.amount != e.terms.value || ours.time_lock_s != e.terms.time_lock_s || e.terms.value < s.value) {
-      return fail_incoming(key, protocol::fail_reason::incorrect_details, now_s);
+      return resolve_incoming(key, protocol::fail_reason::incorrect_details);
     }
     changed_invoices_.insert(s.payment_hash);
     if (s.hold) {
@@ -407,15 +407,15 @@ void node_channels::on_locked_in(channel_record& c, const protocol::htlc_locked_
       return;
     }
     s.state = invoice_state::settled;
-    return fulfill_incoming(key, *s.preimage, now_s);
+    return resolve_incoming(key, *s.preimage);
   }
   channel_record* out = find(ours.next_channel);
   if (out == nullptr || !out->chan || !out->chan->is_open()) {
-    return fail_incoming(key, protocol::fail_reason::peer_unreachable, now_s);
+    return resolve_incoming(key, protocol::fail_reason::peer_unreachable);
   }
-  if (hops.size() < 2) return fail_incoming(key, protocol::fail_reason::incorrect_details, now_s);
+  if (hops.size() < 2) return resolve_incoming(key, protocol::fail_reason::incorrect_details);
   if (ours.amount < settings_.min_htlc || ours.amount > settings_.max_htlc) {
-    return fail_incoming(key, protocol::fail_reason::temporary_failure, now_s);
+    return resolve_incoming(key, protocol::fail_reason::temporary_failure);
   }
   std::uint32_t offered_count = 0;
   amount offered_value;
@@ -426,19 +426,19 @@ void node_channels::on_locked_in(channel_record& c, const protocol::htlc_locked_
   }
   auto in_flight = offered_value.checked_add(ours.amount);
   if (offered_count >= settings_.max_accepted_htlcs) {
-    return fail_incoming(key, protocol::fail_reason::too_many_htlcs, now_s);
+    return resolve_incoming(key, protocol::fail_reason::too_many_htlcs);
   }
   if (!in_flight || *in_flight > settings_.max_value_in_flight) {
-    return fail_incoming(key, protocol::fail_reason::insufficient_balance, now_s);
+    return resolve_incoming(key, protocol::fail_reason::insufficient_balance);
   }
   bool fee_paid = false;
   if (auto fee = fee_for(settings_.fee_base, settings_.fee_ppm, ours.amount)) {
     auto needed = ours.amount.checked_add(*fee);
     fee_paid = needed && e.terms.value >= *needed;
   }
-  if (!fee_paid) return fail_incoming(key, protocol::fail_reason::fee_insufficient, now_s);
+  if (!fee_paid) return resolve_incoming(key, protocol::fail_reason::fee_insufficient);
   if (e.terms.time_lock_s < ours.time_lock_s || e.terms.time_lock_s - ours.time_lock_s < settings_.time_lock_delta_s) {
-    return fail_incoming(key, protocol::fail_reason::time_lock_too_close, now_s);
+    return resolve_incoming(key, protocol::fail_reason::time_lock_too_close);
   }
   forward_summary f;
   f.in_channel = c.id;
@@ -457,8 +457,8 @@ void node_channels::on_locked_in(channel_record& c, const protocol::htlc_locked_
     forwards_[index].out_htlc = *added;
   } else {
     forwards_[index].state = forward_state::failed;
-    forwards_[index].reason = fail_reason_of(added.error());
-    fail_incoming(key, fail_reason_of(added.error()), now_s);
+    forwards_[index].reason = protocol::fail_reason_of(added.error());
+    resolve_incoming(key, protocol::fail_reason_of(added.error()));
   }
 }
 
@@ -496,25 +496,21 @@ void node_channels::on_offered_resolved(const htlc_key& key, std::optional<bytes
   if (preimage) {
     f.state = forward_state::settled;
     f.preimage = preimage;
-    fulfill_incoming(link.incoming, *preimage, now_s);
+    resolve_incoming(link.incoming, *preimage);
   } else {
     f.state = forward_state::failed;
     f.reason = reason;
-    fail_incoming(link.incoming, reason, now_s);
+    resolve_incoming(link.incoming, reason);
   }
 }
 
-void node_channels::retry_resolutions(channel_record& c, std::uint64_t now_s) {
+void node_channels::retry_resolutions(channel_record& c) {
   auto it = pending_resolutions_.lower_bound(htlc_key{c.id, 0});
   while (it != pending_resolutions_.end() && it->first.channel == c.id) {
     const htlc_key key = it->first;
     const resolution r = it->second;
     it = pending_resolutions_.erase(it);
-    if (const auto* pre = std::get_if<bytes32>(&r)) {
-      fulfill_incoming(key, *pre, now_s);
-    } else {
-      fail_incoming(key, std::get<protocol::fail_reason>(r), now_s);
-    }
+    resolve_incoming(key, r);
   }
 }
 
@@ -522,25 +518,25 @@ void node_channels::restore_resolution(const channel_id& channel, protocol::htlc
   pending_resolutions_.insert_or_assign(htlc_key{channel, htlc}, r);
 }
 
-void node_channels::fail_incoming(const htlc_key& key, protocol::fail_reason reason, std::uint64_t) {
+void node_channels::resolve_incoming(const htlc_key& key, const resolution& r) {
   channel_record* c = find(key.channel);
   if (c == nullptr || !c->chan) return;
-  // Refused only once the channel is closing: then the HTLC is settled on chain or times out there.
-  if (auto m = c->chan->propose_fail(key.htlc, reason)) {
+  std::optional<protocol::channel_error> refused;
+  if (const auto* preimage = std::get_if<bytes32>(&r)) {
+    if (auto m = c->chan->propose_fulfill(key.htlc, *preimage)) {
+      send(*c, *m);
+    } else {
+      refused = m.error();
+    }
+  } else if (auto m = c->chan->propose_fail(key.htlc, std::get<protocol::fail_reason>(r))) {
     send(*c, *m);
-  } else if (m.error() == protocol::channel_error::awaiting_reestablish) {
-    pending_resolutions_.insert_or_assign(key, resolution{reason});  // once the peer is back
+  } else {
+    refused = m.error();
   }
-}
-
-void node_channels::fulfill_incoming(const htlc_key& key, const bytes32& preimage, std::uint64_t) {
-  channel_record* c = find(key.channel);
-  if (c == nullptr || !c->chan) return;
-  if (auto m = c->chan->propose_fulfill(key.htlc, preimage)) {
-    send(*c, *m);
-  } else if (m.error() == protocol::channel_error::awaiting_reestablish) {
-    pending_resolutions_.insert_or_assign(key, resolution{preimage});  // once the peer is back
+  if (refused == protocol::channel_error::awaiting_reestablish) {
+    pending_resolutions_.insert_or_assign(key, r);  // once the peer is back
   }
+  // Any other refusal means the channel is closing: the HTLC is settled on chain (watcher).
 }
 
 // ---- closing and watching ----
@@ -649,7 +645,7 @@ status<node_failure> node_channels::release_hold(const bytes32& preimage, std::u
   changed_invoices_.insert(hash);
   const std::vector<htlc_key> held = std::move(inv.held);
   inv.held.clear();
-  for (const htlc_key& k : held) fulfill_incoming(k, preimage, now_s);
+  for (const htlc_key& k : held) resolve_incoming(k, preimage);
   for (const htlc_key& k : held) {
     if (channel_record* c = find(k.channel)) pump(*c, now_s);
   }
@@ -668,7 +664,7 @@ status<node_failure> node_channels::cancel_hold(const bytes32& payment_hash, std
   changed_invoices_.insert(payment_hash);
   const std::vector<htlc_key> held = std::move(inv.held);
   inv.held.clear();
-  for (const htlc_key& k : held) fail_incoming(k, protocol::fail_reason::unknown_payment_hash, now_s);
+  for (const htlc_key& k : held) resolve_incoming(k, protocol::fail_reason::unknown_payment_hash);
   for (const htlc_key& k : held) {
     if (channel_record* c = find(k.channel)) pump(*c, now_s);
   }

@@ -244,9 +244,9 @@ class node_channels {
   void on_locked_in(channel_record& c, const protocol::htlc_locked_in& e, std::uint64_t now_s);
   void on_offered_resolved(const htlc_key& key, std::optional<bytes32> preimage, protocol::fail_reason reason,
                            std::uint64_t now_s);
-  void fail_incoming(const htlc_key& key, protocol::fail_reason reason, std::uint64_t now_s);
-  void retry_resolutions(channel_record& c, std::uint64_t now_s);
-  void fulfill_incoming(const htlc_key& key, const bytes32& preimage, std::uint64_t now_s);
+  // Proposes the fulfil or fail of an incoming HTLC (kept for later while its channel reestablishes).
+  void resolve_incoming(const htlc_key& key, const resolution& r);
+  void retry_resolutions(channel_record& c);
 
   crypto::key_pair identity_;
   node_id id_;

@@ -17,12 +17,6 @@ namespace {
 
 using test::msat;
 
-std::int64_t wealth(const node_channels& n) {
-  std::int64_t total = 0;
-  for (const channel_summary& c : n.channels()) total += static_cast<std::int64_t>(c.own_balance.base_units());
-  return total;
-}
-
 TEST(NodeChannelsProperty, RandomPaymentsAreAtomicAndConserveMoney) {
   const std::uint64_t seed = test_seed("node_channels_property");
   std::mt19937_64 rng(seed);
@@ -34,7 +28,7 @@ TEST(NodeChannelsProperty, RandomPaymentsAreAtomicAndConserveMoney) {
   const channel_id ab = net.open(*nodes[0], *nodes[1], 400'000'000, 300'000'000);
   const channel_id bc = net.open(*nodes[1], *nodes[2], 350'000'000, 250'000'000);
   ASSERT_TRUE(net.refusals.empty()) << net.refusals.front();
-  std::array<std::int64_t, 3> expected{wealth(*nodes[0]), wealth(*nodes[1]), wealth(*nodes[2])};
+  std::array<std::int64_t, 3> expected{test::wealth(*nodes[0]), test::wealth(*nodes[1]), test::wealth(*nodes[2])};
 
   for (int i = 0; i < 60; ++i) {
     SCOPED_TRACE("payment " + std::to_string(i) + ", CLEARWAY_SEED=" + std::to_string(seed));
@@ -66,7 +60,7 @@ TEST(NodeChannelsProperty, RandomPaymentsAreAtomicAndConserveMoney) {
       if (p->fee != protocol::amount::zero()) expected[1] += static_cast<std::int64_t>(p->fee.base_units());
       EXPECT_EQ(crypto::sha256(p->preimage->span()), hash);
     }
-    for (std::size_t n = 0; n < 3; ++n) ASSERT_EQ(wealth(*nodes[n]), expected[n]) << "node " << n;
+    for (std::size_t n = 0; n < 3; ++n) ASSERT_EQ(test::wealth(*nodes[n]), expected[n]) << "node " << n;
     test::expect_conserved(*nodes[0], *nodes[1], ab, 700'000'000);
     test::expect_conserved(*nodes[1], *nodes[2], bc, 600'000'000);
   }

@@ -108,11 +108,6 @@ TEST_F(NodeChannelsRestart, AHeldPaymentSurvivesARestartOfEveryNode) {
 namespace clearway::node::channels {
 namespace {
 
-std::int64_t wealth_of(const node_channels& n) {
-  std::int64_t total = 0;
-  for (const channel_summary& c : n.channels()) total += static_cast<std::int64_t>(c.own_balance.base_units());
-  return total;
-}
 
 // kill -9 of one or two random nodes after random numbers of delivered messages, round after round:
 // nothing is lost. Every payment ends (none stays pending once the network is calm), it is atomic
@@ -121,7 +116,7 @@ std::int64_t wealth_of(const node_channels& n) {
 TEST_F(NodeChannelsRestart, KillNineAtRandomPointsLosesNothing) {
   const std::uint64_t seed = test_seed("node_channels_kill9");
   std::mt19937_64 rng(seed);
-  std::array<std::int64_t, 3> expected{wealth_of(net_.node(0)), wealth_of(net_.node(1)), wealth_of(net_.node(2))};
+  std::array<std::int64_t, 3> expected{test::wealth(net_.node(0)), test::wealth(net_.node(1)), test::wealth(net_.node(2))};
   struct sent {
     std::size_t payer = 0;
     std::size_t payee = 0;
@@ -167,7 +162,7 @@ TEST_F(NodeChannelsRestart, KillNineAtRandomPointsLosesNothing) {
       expected[p.payee] += static_cast<std::int64_t>(p.value);
       expected[1] += static_cast<std::int64_t>(pay->fee.base_units());
     }
-    for (std::size_t n = 0; n < 3; ++n) ASSERT_EQ(wealth_of(net_.node(n)), expected[n]) << "node " << n;
+    for (std::size_t n = 0; n < 3; ++n) ASSERT_EQ(test::wealth(net_.node(n)), expected[n]) << "node " << n;
     test::expect_conserved(net_.node(0), net_.node(1), ab_, 2'000'000'000);
     test::expect_conserved(net_.node(1), net_.node(2), bc_, 2'000'000'000);
   }

@@ -34,23 +34,6 @@ std::string describe(const node_failure& f) {
   return out;
 }
 
-protocol::fail_reason fail_reason_of(protocol::channel_error e) noexcept {
-  using protocol::channel_error;
-  using protocol::fail_reason;
-  switch (e) {
-    case channel_error::insufficient_balance:
-    case channel_error::max_in_flight_exceeded: return fail_reason::insufficient_balance;
-    case channel_error::too_many_htlcs: return fail_reason::too_many_htlcs;
-    case channel_error::time_lock_too_close:
-    case channel_error::time_lock_too_far: return fail_reason::time_lock_too_close;
-    case channel_error::channel_not_open:
-    case channel_error::channel_closing:
-    case channel_error::channel_closed:
-    case channel_error::awaiting_reestablish: return fail_reason::peer_unreachable;
-    default: return fail_reason::temporary_failure;
-  }
-}
-
 std::string_view to_string(protocol::fail_reason r) noexcept {
   using protocol::fail_reason;
   switch (r) {

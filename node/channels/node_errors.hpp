@@ -46,8 +46,6 @@ struct node_failure {
 // "protocol_refused (insufficient_balance: ...)".
 [[nodiscard]] std::string describe(const node_failure& f);
 
-// Why an HTLC we cannot carry on is failed back (the reason the payer hears).
-[[nodiscard]] protocol::fail_reason fail_reason_of(protocol::channel_error e) noexcept;
 [[nodiscard]] std::string_view to_string(protocol::fail_reason r) noexcept;
 
 }  // namespace clearway::node::channels

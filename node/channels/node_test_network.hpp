@@ -190,6 +190,13 @@ class test_network {
   std::vector<member> members_;
 };
 
+// What a node holds off-chain: its own balance in each of its channels.
+inline std::int64_t wealth(const node_channels& n) {
+  std::int64_t total = 0;
+  for (const channel_summary& c : n.channels()) total += static_cast<std::int64_t>(c.own_balance.base_units());
+  return total;
+}
+
 // Both ends of a channel agree and hold exactly the deposits (PROTOCOL.md §10 conservation).
 inline void expect_conserved(const node_channels& a, const node_channels& b, const channel_id& id,
                              std::uint64_t deposits_msat) {

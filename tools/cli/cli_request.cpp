@@ -22,7 +22,12 @@ nlohmann::json typed(const std::string& text, bool as_string) {
   if (as_string) return text;
   if (text == "true") return true;
   if (text == "false") return false;
-  if (all_digits(text)) return nlohmann::json::parse(text);  // above 2^64 - 1 becomes a float: amount_overflow
+  if (all_digits(text)) {
+    // Above 2^64 - 1 becomes a float (amount_overflow); a leading zero is no JSON number, so such
+    // digits stay a string (a hex id may be all digits).
+    auto number = nlohmann::json::parse(text, nullptr, false);
+    if (!number.is_discarded()) return number;
+  }
   return text;
 }
 

@@ -32,6 +32,10 @@ TEST(CliRequest, TypesFollowTheMethod) {
   const auto& p = std::get<rpc::invoice_params>(inv->params);
   EXPECT_EQ(p.amount_msat.base_units(), 5000u);
   EXPECT_EQ(p.description, "42");  // digits, retried as the string the param wants
+  // A hex id of digits with a leading zero is no JSON number: it stays the string it is.
+  auto zeros = build_request("closechannel", {std::string(64, '0')}, 1);
+  ASSERT_TRUE(zeros.has_value()) << zeros.error().message;
+  EXPECT_EQ(std::get<rpc::closechannel_params>(zeros->params).channel_id, rpc::hash_bytes{});
   auto close = build_request("closechannel", {std::string(64, '1'), "true"}, 1);
   ASSERT_TRUE(close.has_value()) << close.error().message;
   EXPECT_TRUE(std::get<rpc::closechannel_params>(close->params).force);

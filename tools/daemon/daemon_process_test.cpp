@@ -124,10 +124,13 @@ TEST(DaemonProcess, ThreeDaemonsConnectAndSurviveBadPeers) {
                         "getinfo"}, root + "/tok");
   EXPECT_EQ(bad_token.code, 1);
   EXPECT_NE(bad_token.err.find("wrong_token"), std::string::npos) << bad_token.err;
-  // Channel methods are not there yet, by name.
-  auto open = a.cli({"openchannel", b.node_id(), "100000", "100000"});
-  EXPECT_EQ(open.code, 1);
-  EXPECT_NE(open.err.find("channel_layer_unavailable"), std::string::npos) << open.err;
+  // Channel methods refuse bad input by name (channels themselves: daemon_channels_test).
+  auto unknown = a.cli({"closechannel", std::string(64, '0')});
+  EXPECT_EQ(unknown.code, 1);
+  EXPECT_NE(unknown.err.find("unknown_channel"), std::string::npos) << unknown.err;
+  auto garbage = a.cli({"pay", "lnbc1notours"});
+  EXPECT_EQ(garbage.code, 1);
+  EXPECT_NE(garbage.err.find("bad_prefix"), std::string::npos) << garbage.err;
 
   // Metrics of B over a raw socket.
   const std::string metrics = scrape(b.info["metrics"]["port"].get<std::uint16_t>());
