@@ -27,6 +27,10 @@ if ! ls actor-framework_0.17.6.orig.tar.gz >/dev/null 2>&1; then
 fi
 rm -rf actor-framework-0.17.6
 tar xzf actor-framework_0.17.6.orig.tar.gz
+# g++ 12 no longer pulls <limits> in through other headers; CAF 0.17.6's receive_buffer.hpp uses
+# std::numeric_limits without including it.
+rb=actor-framework-0.17.6/libcaf_io/caf/io/network/receive_buffer.hpp
+grep -q '#include <limits>' "$rb" || sed -i 's|#include <cstring>|#include <cstring>\n#include <limits>|' "$rb"
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S actor-framework-0.17.6 -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
