@@ -179,9 +179,9 @@ def pay_all(payer_dir, invoices, concurrency):
         send_next(conn)
     open_conns = len(conns)
     while len(latencies) + len(failures) < len(invoices):
-        events = sel.select(timeout=120)
+        events = sel.select(timeout=60)
         if not events:
-            raise BenchFailure("no pay answer for 120 s (%d done)" % (len(latencies) + len(failures)))
+            raise BenchFailure("no pay answer for 60 s (%d done)" % (len(latencies) + len(failures)))
         for key, _ in events:
             conn = key.data
             chunk = conn["sock"].recv(1 << 20)
@@ -334,6 +334,7 @@ def main():
         ok = all(checks.values())
     except (BenchFailure, OSError, ValueError, KeyError) as e:
         print("FAILED: %s: %s" % (type(e).__name__, e), file=sys.stderr)
+        dump_state(daemons, root)
     finally:
         for d in daemons:
             exit_codes[d.name] = d.stop()
@@ -353,6 +354,32 @@ def main():
     else:
         print("daemon exit codes:", exit_codes, file=sys.stderr)
     sys.exit(0 if ok else 1)
+
+
+def dump_state(daemons, root):
+    """After a failure, while the daemons still run: what each one holds (diag.json, a summary)."""
+    diag = {}
+    for d in daemons:
+        if d.proc.poll() is not None:
+            diag[d.name] = {"exited": d.proc.returncode}
+            continue
+        try:
+            htlcs = d.rpc.call("listhtlcs")["htlcs"]
+            m = d.metrics()
+            diag[d.name] = {"channels": d.channels(), "htlcs": htlcs,
+                            "metrics": {k: v for k, v in m.items() if ("payment" in k or "htlc" in k or "forward" in k)
+                                        and "_bucket" not in k}}
+            states = {}
+            for h in htlcs:
+                key = "%s/%s" % (h["direction"], h["state"])
+                states[key] = states.get(key, 0) + 1
+            print("  %s: htlcs %s; payments %s" % (d.name, states,
+                  {k: v for k, v in m.items() if k.startswith("clearway_payments_total")}), file=sys.stderr)
+        except (BenchFailure, OSError, ValueError, KeyError) as e:
+            diag[d.name] = {"error": str(e)}
+    with open(os.path.join(root, "diag.json"), "w") as f:
+        json.dump(diag, f, indent=1)
+    print("  state of every daemon in", os.path.join(root, "diag.json"), file=sys.stderr)
 
 
 def print_report(o):

@@ -242,7 +242,8 @@ void channel_service::flush() {
     metrics_.commit(changes.channels.size() + changes.invoices.size() + changes.payments.size() + changes.forwards.size(),
                     clock_.monotonic_s() - started, db_.metrics().fsyncs - fsyncs_before);
   }
-  for (const node::channels::outbound& o : node_.take_outbox()) (void)peers_.send_to(o.peer, o.message);
+  for (node::channels::outbound& o : node_.take_outbox()) unsent_[o.peer].push_back(std::move(o.message));
+  send_queued();
   note_forwards(changes.forwards);
   finish_payments();
   std::int64_t open = 0;
@@ -253,6 +254,22 @@ void channel_service::flush() {
   }
   metrics_.set_channels_open(open);
   metrics_.set_htlcs_in_flight(htlcs);
+}
+
+void channel_service::send_queued() {
+  for (auto it = unsent_.begin(); it != unsent_.end();) {
+    auto& queue = it->second;
+    while (!queue.empty()) {
+      const auto outcome = peers_.send_to(it->first, queue.front());
+      if (outcome == peer_link::send_outcome::busy) break;  // the rest waits for the socket
+      if (outcome == peer_link::send_outcome::not_connected) {
+        queue.clear();  // reestablish resends what the peer lacks
+        break;
+      }
+      queue.pop_front();
+    }
+    it = queue.empty() ? unsent_.erase(it) : std::next(it);
+  }
 }
 
 void channel_service::note_forwards(const std::vector<node::channels::forward_summary>& forwards) {

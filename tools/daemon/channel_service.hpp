@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <string>
@@ -24,9 +25,11 @@ namespace clearway::daemon {
 class peer_link {
  public:
   virtual ~peer_link() = default;
-  // Queues a message to a connected peer; false if it is not connected (the message is dropped:
-  // the protocol state is durable, and the channel resumes when the peer is back).
-  [[nodiscard]] virtual bool send_to(const node::transport::node_id& peer, const node::transport::wire_message& m) = 0;
+  enum class send_outcome { sent, busy, not_connected };
+  // Queues a message to a connected peer: busy when its output buffer is full (try again after
+  // the socket drained), not_connected when there is no ready connection.
+  [[nodiscard]] virtual send_outcome send_to(const node::transport::node_id& peer,
+                                             const node::transport::wire_message& m) = 0;
 };
 
 struct channel_service_clock {
@@ -84,6 +87,10 @@ class channel_service final : public channel_layer {
   // Forwards offered and not yet resolved, by incoming HTLC: when they were offered.
   std::map<std::pair<node::transport::channel_id, protocol::htlc_id>, double> forward_started_s_;
   std::uint64_t refused_messages_ = 0;
+  // Messages a peer's full output buffer could not take yet, in order. Dropped when the peer is
+  // not connected: the channel resends what was lost through reestablish when it is back.
+  std::map<node::transport::node_id, std::deque<node::transport::wire_message>> unsent_;
+  void send_queued();
 };
 
 }  // namespace clearway::daemon

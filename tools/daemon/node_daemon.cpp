@@ -107,6 +107,21 @@ result<std::unique_ptr<node_daemon>, daemon_failure> node_daemon::start(const co
   return d;
 }
 
+namespace {
+
+// A busy channel exchanges about seven messages per payment each way (proposals, commits,
+// revokes, routes): the transport's default of 1,000 messages/s would cut a peer paying a few
+// hundred payments a second off as a flood. Still bounded: the cost per message is at most one
+// signature check (~43 us), so 10,000/s is under half a core.
+transport::peer_limits daemon_peer_limits() {
+  transport::peer_limits limits;
+  limits.max_messages_per_second = 10'000;
+  limits.message_burst = 20'000;
+  return limits;
+}
+
+}  // namespace
+
 node_daemon::node_daemon(config::node_config cfg, data_dir_lock lock, crypto::secret_key identity, std::string token,
                          node::store store, transport::tcp_listener peer_listener, rpc::rpc_server rpc)
     : config_(std::move(cfg)),
@@ -115,7 +130,7 @@ node_daemon::node_daemon(config::node_config cfg, data_dir_lock lock, crypto::se
       rpc_token_(std::move(token)),
       store_(std::move(store)),
       peer_listener_(std::move(peer_listener)),
-      peers_(identity, transport::peer_limits{}, metrics_),
+      peers_(identity, daemon_peer_limits(), metrics_),
       rpc_(std::move(rpc)),
       dispatch_(*this) {
   rpc_.set_handler([this](rpc::rpc_connection_id c, std::string_view body) { on_rpc_request(c, body); });

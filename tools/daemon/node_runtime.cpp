@@ -91,8 +91,11 @@ result<std::unique_ptr<node_runtime>, daemon_failure> node_runtime::attach(node_
   return rt;
 }
 
-bool node_runtime::send_to(const node::transport::node_id& peer, const node::transport::wire_message& m) {
-  return daemon_.peers().send_to(peer, m).has_value();
+peer_link::send_outcome node_runtime::send_to(const node::transport::node_id& peer,
+                                              const node::transport::wire_message& m) {
+  auto st = daemon_.peers().send_to(peer, m);
+  if (st) return send_outcome::sent;
+  return st.error() == node::transport::disconnect_reason::buffer_limit ? send_outcome::busy : send_outcome::not_connected;
 }
 
 void node_runtime::on_turn(std::uint64_t now_ms) {

@@ -24,7 +24,8 @@ class node_runtime final : public peer_link {
   [[nodiscard]] static result<std::unique_ptr<node_runtime>, daemon_failure> attach(node_daemon& daemon);
   ~node_runtime() override = default;
 
-  [[nodiscard]] bool send_to(const node::transport::node_id& peer, const node::transport::wire_message& m) override;
+  [[nodiscard]] send_outcome send_to(const node::transport::node_id& peer,
+                                     const node::transport::wire_message& m) override;
 
  private:
   node_runtime(node_daemon& daemon, std::unique_ptr<chain_link> chain, crypto::key_pair identity);
