@@ -57,12 +57,18 @@ struct route_searcher::context {
   std::uint64_t lock_limit_s;  // no HTLC may be locked beyond this
   std::uint32_t max_hops;
   bool min_htlc_irrelevant;    // every amount is >= every min_htlc: a smaller amount is never worse
-  bool lock_relevant;          // some simple path could exceed the lock limit
+  std::uint64_t max_min_htlc;  // a label carrying at least this never fails a min_htlc upstream
+  bool lock_relevant;          // a later lock can hurt: the risk term charges it on every further
+                               // hop, or some simple path could exceed the lock limit
   bool hops_relevant;          // some simple path could exceed max_hops
 
   // `keep` (no more expensive) dominates `drop` in everything but visited nodes.
   [[nodiscard]] bool dominates(const label_key& keep, const label_key& drop) const noexcept {
-    if (keep.amount > drop.amount || (keep.amount != drop.amount && !min_htlc_irrelevant)) return false;
+    // A smaller amount is no worse once it (and so everything built on it) meets every min_htlc.
+    if (keep.amount > drop.amount ||
+        (keep.amount != drop.amount && !min_htlc_irrelevant && keep.amount < max_min_htlc)) {
+      return false;
+    }
     if (lock_relevant && keep.lock_s > drop.lock_s) return false;
     if (hops_relevant && keep.hops > drop.hops) return false;
     return true;
@@ -114,16 +120,6 @@ void route_searcher::ban_request_exclusions(const context& ctx, const route_requ
   any_edge_bans_ = true;
 }
 
-// Is `node` on the fast-search path from `from` to the start node?
-bool route_searcher::on_path(const context& ctx, std::uint32_t node, std::uint32_t from) const {
-  for (std::uint32_t x = from;;) {
-    if (x == node) return true;
-    const std::uint32_t pos = labels_[x].next_pos;
-    if (pos == no_pos) return false;
-    x = ctx.snap->to(ctx.snap->in_edge(pos)).value;
-  }
-}
-
 std::uint32_t route_searcher::next_mark(std::vector<std::uint32_t>& marks, std::uint32_t& generation) {
   if (++generation == 0) {
     std::fill(marks.begin(), marks.end(), 0);
@@ -144,7 +140,12 @@ route_searcher::context route_searcher::make_context(const graph_snapshot& snap,
       request.now_s + request.max_total_time_lock_s,
       request.max_hops,
       snap.max_min_htlc() <= request.amount,
-      request.final_time_lock_delta_s + (longest - 1) * snap.max_time_lock_delta_s() > request.max_total_time_lock_s,
+      snap.max_min_htlc().base_units(),
+      // Not only the limit: with a nonzero risk rate each hop before this label costs more the later
+      // its lock, so a cheaper label with a later lock does not dominate (it may lose on the next hop).
+      request.cost.risk_ppm_per_year != 0 ||
+          request.final_time_lock_delta_s + (longest - 1) * snap.max_time_lock_delta_s() >
+              request.max_total_time_lock_s,
       request.max_hops < snap.node_count() - 1,
   };
 }
@@ -484,10 +485,11 @@ bool route_searcher::run_fast(const context& ctx, const start_label& start) {
       const std::uint64_t at_least = saturating_add(saturating_add(lv.cost, fee), hop_penalty);
       if (saturating_add(at_least, prune_bound(u, h)) >= best_source) return;  // cannot beat the best route
       // The label that stays no worse than the candidate; note when the candidate could still have
-      // mattered (ignoring candidates that would close a cycle through a settled node).
+      // mattered. A candidate that closes a cycle through a settled node is no exception: it stands
+      // for the labels at v that v's label dominated, and those need not pass through u (u's label
+      // is no worse than the candidate in cost, lock and hops, so only its smaller amount can fail).
       auto keep_old = [&] {
-        if (!pruned && !is_source && !ctx.dominates({lu.cost, lu.amount, lu.lock_s, lu.hops}, cand) &&
-            !(settled && on_path(ctx, u, v))) {
+        if (!pruned && !is_source && !ctx.dominates({lu.cost, lu.amount, lu.lock_s, lu.hops}, cand)) {
           pruned = true;
         }
       };

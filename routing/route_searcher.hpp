@@ -132,7 +132,6 @@ class route_searcher {
   void prepare(const graph_snapshot& snap);
   void next_generation();
   void ban_request_exclusions(const context& ctx, const route_request& request);
-  [[nodiscard]] bool on_path(const context& ctx, std::uint32_t node, std::uint32_t from) const;
   [[nodiscard]] static context make_context(const graph_snapshot& snap, const scorer_view& scorer,
                                             const route_request& request);
   std::uint32_t next_mark(std::vector<std::uint32_t>& marks, std::uint32_t& generation);

@@ -224,6 +224,93 @@ TEST(FindRoute, HopAndTimeLockBounds) {
   EXPECT_EQ(find_route(*snap, no_prior, req)->hops.size(), 2u);
 }
 
+// Regression (RouteExhaustive, seed 17877611077652830252): the lock feeds the risk term of every
+// later hop, so a label with a later lock is not dominated even when no lock limit can bind.
+// S=0, Y=1, X=2, T=3 (this numbering makes the fast search settle Y before X). At X, "X->Y->T"
+// (amount 3, lock +3000 s) and "X->T" (amount 4, lock +1800 s) both cost 2; the first has the
+// smaller amount, but S's hop then pays risk 1 on its later lock, so S->X->T (cost 3) beats
+// S->X->Y->T (cost 4). The fast search keeps one label at X and must not call its route proven
+// optimal unless it is the cheaper one.
+TEST(FindRoute, LaterLockIsNotDominatedWhenRiskIsCharged) {
+  topology t;
+  t.node_count = 4;
+  const edge_policy any = policy(0, 0, block, 12, 0, 12);
+  t.channels.push_back(channel(0, 2, 24, any, any));                            // S - X
+  t.channels.push_back(channel(2, 3, 24, policy(0, 500'000, 2 * block, 4, 0, 12), any));  // X -> T: fee 1 on 3
+  t.channels.push_back(channel(2, 1, 24, policy(0, 0, 3 * block, 12, 0, 12), any));       // X -> Y: free, late
+  t.channels.push_back(channel(1, 3, 24, policy(0, 250'000, block, 12, 0, 12), any));     // Y -> T: fee 0 on 3
+  auto snap = testing::build(t);
+  ASSERT_NE(snap, nullptr);
+  route_request req = request(0, 3, 3);
+  req.now_s = 10'000;
+  req.final_time_lock_delta_s = block;
+  req.max_total_time_lock_s = std::uint64_t{1} << 40;  // no lock limit can bind
+  req.cost.hop_penalty_msat = 1;
+  req.cost.risk_ppm_per_year = 4'000'000'000u;
+  for (search_mode mode : {search_mode::exact, search_mode::fast, search_mode::fast_then_exact}) {
+    req.mode = mode;
+    auto r = find_route(*snap, no_prior, req);
+    ASSERT_TRUE(r) << to_string(r.error());
+    EXPECT_TRUE(validate_route(*snap, no_prior, req, *r));
+    if (mode == search_mode::exact || r->proven_optimal) {
+      EXPECT_EQ(r->cost, 3u);
+      ASSERT_EQ(r->hops.size(), 2u);
+      EXPECT_EQ(r->hops[1].from, node_index{2});
+      EXPECT_EQ(r->hops[1].to, node_index{3});
+    } else {
+      EXPECT_GE(r->cost, 3u);
+    }
+  }
+}
+
+// Regression (RouteExhaustive, seed 6814333342077890909): a candidate that closes a cycle through
+// a settled node still stands for the labels it dominated. S=0, X=1, Y=2, Z=3, W=4, T=5; amount 1,
+// and S -> X takes HTLCs of 2 or more. The only route is S->X->Y->Z->W->T (X charges 1 to forward
+// to Y, so S sends 2). At Y, "Y->X->T" (cost 2) beats "Y->Z->W->T" (cost 3) with the same amount,
+// so only the first is kept; its extension back to X (amount 2) closes a cycle, and S cannot use
+// X's own label (amount 1). The fast search must then not report that no route exists for sure.
+TEST(FindRoute, CycleClosingCandidateStillCountsAsPruned) {
+  topology t;
+  t.node_count = 6;
+  auto on = [](std::uint64_t fee_base, std::uint64_t min_htlc = 0) {
+    return policy(fee_base, 0, block, 12, min_htlc, 12);
+  };
+  edge_policy off = on(0);
+  off.enabled = false;
+  t.channels.push_back(channel(0, 1, 24, on(0, /*min_htlc=*/2), off));  // S -> X
+  t.channels.push_back(channel(1, 5, 24, on(0), off));                  // X -> T
+  t.channels.push_back(channel(1, 2, 24, on(1), on(0)));                // X -> Y (fee 1), Y -> X
+  t.channels.push_back(channel(2, 3, 24, on(0), off));                  // Y -> Z
+  t.channels.push_back(channel(3, 4, 24, on(0), off));                  // Z -> W
+  t.channels.push_back(channel(4, 5, 24, on(0), off));                  // W -> T
+  auto snap = testing::build(t);
+  ASSERT_NE(snap, nullptr);
+  route_request req = request(0, 5, 1);
+  req.now_s = 10'000;
+  req.max_total_time_lock_s = std::uint64_t{1} << 40;
+  req.cost.hop_penalty_msat = 1;
+  req.cost.risk_ppm_per_year = 0;
+  route_searcher searcher;
+  req.mode = search_mode::exact;
+  auto exact = searcher.find_route(*snap, no_prior, req);
+  ASSERT_TRUE(exact) << to_string(exact.error());
+  EXPECT_EQ(exact->hops.size(), 5u);
+  EXPECT_EQ(exact->cost, 6u);  // five hop penalties and X's fee
+  req.mode = search_mode::fast;
+  auto fast = searcher.find_route(*snap, no_prior, req);
+  if (fast) {
+    EXPECT_TRUE(validate_route(*snap, no_prior, req, *fast));
+    EXPECT_GE(fast->cost, exact->cost);
+    if (fast->proven_optimal) EXPECT_EQ(fast->cost, exact->cost);
+  } else {
+    EXPECT_TRUE(searcher.last_stats().pruned_undominated);
+  }
+  req.mode = search_mode::fast_then_exact;
+  auto fallback = searcher.find_route(*snap, no_prior, req);
+  ASSERT_TRUE(fallback) << to_string(fallback.error());
+  EXPECT_EQ(fallback->cost, exact->cost);
+}
+
 TEST(FindRoute, NamedErrors) {
   auto snap = testing::build(two_ways(policy(0, 0, block, 1'000'000, /*min_htlc=*/10)));
   EXPECT_EQ(find_route(*snap, no_prior, request(0, 9, 1)).error(), route_error::unknown_node);
