@@ -34,7 +34,7 @@ struct channel_write {
 struct channel_delete {
   channel_id id;
 };
-using write = std::variant<channel_write, channel_delete, circuit, invoice, payment>;
+using write = std::variant<channel_write, channel_delete, circuit, invoice, payment, peer_endpoint>;
 
 struct queued {
   write w;
@@ -75,9 +75,10 @@ struct store::impl {
 
   statement begin, commit, rollback;
   statement upsert_channel, delete_htlcs, insert_htlc, upsert_secrets, delete_channel;
-  statement upsert_circuit, upsert_invoice, upsert_payment;
+  statement upsert_circuit, upsert_invoice, upsert_payment, upsert_peer_address;
   statement select_channels, select_channel, select_secrets, select_htlcs, select_circuit, select_open_circuits,
-      select_forwards, select_invoice, select_payment, select_live_invoices, select_in_flight_payments;
+      select_forwards, select_invoice, select_payment, select_live_invoices, select_in_flight_payments,
+      select_peer_addresses;
 
   ~impl() {
     // Statements must be finalized before the connection closes.
@@ -85,7 +86,7 @@ struct store::impl {
                          &delete_channel, &upsert_circuit, &upsert_invoice, &upsert_payment, &select_channels,
                          &select_channel, &select_secrets, &select_htlcs, &select_circuit, &select_open_circuits,
                          &select_forwards, &select_invoice, &select_payment, &select_live_invoices,
-                         &select_in_flight_payments}) {
+                         &select_in_flight_payments, &upsert_peer_address, &select_peer_addresses}) {
       *s = statement();
     }
     if (db != nullptr) sqlite3_close_v2(db);
@@ -160,6 +161,10 @@ struct store::impl {
         {&select_payment,
          "SELECT payment_hash, amount, fee, state, preimage, failure, attempts, created_s, updated_s FROM payments "
          "WHERE payment_hash = ?1"},
+        {&upsert_peer_address,
+         "INSERT INTO peer_addresses (node_id, host, port, updated_s) VALUES (?1, ?2, ?3, ?4) ON CONFLICT "
+         "(node_id) DO UPDATE SET host = excluded.host, port = excluded.port, updated_s = excluded.updated_s"},
+        {&select_peer_addresses, "SELECT node_id, host, port, updated_s FROM peer_addresses ORDER BY node_id"},
         {&select_live_invoices,
          "SELECT payment_hash, preimage, amount, created_s, expiry_s, hold, state, description FROM invoices "
          "WHERE state < 2 ORDER BY created_s, payment_hash"},
@@ -273,6 +278,14 @@ struct store::impl {
     }
     upsert_payment.bind(7, p.attempts).bind_u64(8, p.created_s).bind_u64(9, p.updated_s);
     return upsert_payment.run();
+  }
+
+  status<store_error> apply(const peer_endpoint& a) {
+    upsert_peer_address.bind_blob(1, byte_span(a.node_id.data(), a.node_id.size()))
+        .bind_text(2, a.host)
+        .bind(3, static_cast<std::int64_t>(a.port))
+        .bind_u64(4, a.updated_s);
+    return upsert_peer_address.run();
   }
 
   void roll_back() {
@@ -524,6 +537,12 @@ status<store_error> store::queue_payment(const payment& p, durable_callback on_d
   return {};
 }
 
+status<store_error> store::queue_peer_address(const peer_endpoint& a, durable_callback on_durable) {
+  if (!impl_->batch_open) return store_error::no_open_batch;
+  impl_->batch.push_back({a, std::move(on_durable)});
+  return {};
+}
+
 status<store_error> store::commit_batch() {
   impl& s = *impl_;
   if (!s.batch_open) return store_error::no_open_batch;
@@ -678,6 +697,20 @@ result<payment, store_error> store::get_payment(const bytes32& payment_hash) con
 
 result<std::vector<payment>, store_error> store::list_in_flight_payments() const {
   return collect<payment>(impl_->select_in_flight_payments, read_payment);
+}
+
+result<std::vector<peer_endpoint>, store_error> store::list_peer_addresses() const {
+  return collect<peer_endpoint>(impl_->select_peer_addresses, [](const statement& s) -> result<peer_endpoint, store_error> {
+    peer_endpoint a;
+    const byte_span id = s.column_blob(0);
+    const std::int64_t port = s.column_int(2);
+    if (id.size() != a.node_id.size() || port < 1 || port > 65535) return store_error::bad_row;
+    std::copy(id.begin(), id.end(), a.node_id.begin());
+    a.host = s.column_text(1);
+    a.port = static_cast<std::uint16_t>(port);
+    a.updated_s = s.column_u64(3);
+    return a;
+  });
 }
 
 status<store_error> store::check_integrity() const {

@@ -30,7 +30,7 @@
 
 namespace clearway::node {
 
-inline constexpr std::uint32_t store_schema_version = 1;
+inline constexpr std::uint32_t store_schema_version = 2;
 
 struct store_options {
   // Milliseconds a statement waits for another connection's lock before returning busy.
@@ -70,6 +70,7 @@ class store {
   [[nodiscard]] status<store_error> queue_circuit(const circuit& c, durable_callback on_durable = {});
   [[nodiscard]] status<store_error> queue_invoice(const invoice& i, durable_callback on_durable = {});
   [[nodiscard]] status<store_error> queue_payment(const payment& p, durable_callback on_durable = {});
+  [[nodiscard]] status<store_error> queue_peer_address(const peer_endpoint& a, durable_callback on_durable = {});
   [[nodiscard]] bool batch_open() const noexcept;
   [[nodiscard]] std::size_t queued_writes() const noexcept;
   // One transaction for everything queued since begin_batch(), then the callbacks in queue order.
@@ -95,6 +96,7 @@ class store {
   // Invoices still open or accepted (a restart needs them), and payments still in flight.
   [[nodiscard]] result<std::vector<invoice>, store_error> list_live_invoices() const;
   [[nodiscard]] result<std::vector<payment>, store_error> list_in_flight_payments() const;
+  [[nodiscard]] result<std::vector<peer_endpoint>, store_error> list_peer_addresses() const;
 
   // PRAGMA integrity_check and foreign_key_check: integrity_check_failed if either reports.
   [[nodiscard]] status<store_error> check_integrity() const;

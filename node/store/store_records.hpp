@@ -2,6 +2,7 @@
 // plus the read-side views of channels and HTLCs. Plain values.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -99,6 +100,15 @@ struct payment {
   std::uint64_t created_s = 0;
   std::uint64_t updated_s = 0;
   friend bool operator==(const payment&, const payment&) = default;
+};
+
+// Where we reached a peer (an outbound connect that succeeded): dialled again after a restart.
+struct peer_endpoint {
+  std::array<std::uint8_t, 33> node_id{};  // compressed public key
+  std::string host;                          // IPv4 literal or "localhost"
+  std::uint16_t port = 0;
+  std::uint64_t updated_s = 0;
+  friend bool operator==(const peer_endpoint&, const peer_endpoint&) = default;
 };
 
 }  // namespace clearway::node

@@ -81,8 +81,19 @@ CREATE TABLE payments (
 ) WITHOUT ROWID;
 )sql";
 
+// Where the node reached its peers, so it can dial them again after a restart or a drop.
+constexpr const char* schema_v2 = R"sql(
+CREATE TABLE peer_addresses (
+  node_id   BLOB PRIMARY KEY CHECK (length(node_id) = 33),
+  host      TEXT NOT NULL,
+  port      INTEGER NOT NULL CHECK (port BETWEEN 1 AND 65535),
+  updated_s INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 constexpr migration migrations[] = {
     {1, "channels, shachain stores, HTLCs, circuits, invoices, payments", schema_v1},
+    {2, "peer addresses", schema_v2},
 };
 
 }  // namespace

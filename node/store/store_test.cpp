@@ -67,13 +67,41 @@ TEST_F(StoreTest, CreatesTheSchemaAndKeepsItsVersion) {
   sqlite3_stmt* q = nullptr;
   ASSERT_EQ(sqlite3_prepare_v2(raw, "SELECT count(*) FROM schema_migrations", -1, &q, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_step(q), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(q, 0), 1);
+  EXPECT_EQ(sqlite3_column_int(q, 0), static_cast<int>(store_schema_version));
   sqlite3_finalize(q);
   ASSERT_EQ(sqlite3_prepare_v2(raw, "PRAGMA journal_mode", -1, &q, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_step(q), SQLITE_ROW);
   EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)), "wal");
   sqlite3_finalize(q);
   sqlite3_close(raw);
+}
+
+TEST_F(StoreTest, PeerAddressesRoundTripAndUpdate) {
+  store s = open();
+  peer_endpoint a;
+  a.node_id.fill(0x02);
+  a.host = "127.0.0.1";
+  a.port = 9735;
+  a.updated_s = 10;
+  peer_endpoint b = a;
+  b.node_id[1] = 0x03;
+  b.host = "localhost";
+  ASSERT_TRUE(s.begin_batch().has_value());
+  ASSERT_TRUE(s.queue_peer_address(b).has_value());
+  ASSERT_TRUE(s.queue_peer_address(a).has_value());
+  ASSERT_TRUE(s.commit_batch().has_value());
+  auto listed = s.list_peer_addresses();
+  ASSERT_TRUE(listed.has_value());
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0], a);  // ordered by node id
+  EXPECT_EQ((*listed)[1], b);
+  a.port = 9999;  // the peer moved: the newer address replaces the old one
+  ASSERT_TRUE(s.begin_batch().has_value());
+  ASSERT_TRUE(s.queue_peer_address(a).has_value());
+  ASSERT_TRUE(s.commit_batch().has_value());
+  EXPECT_EQ(s.list_peer_addresses()->at(0).port, 9999);
+  // Outside a batch: refused by name.
+  EXPECT_EQ(s.queue_peer_address(a).error(), store_error::no_open_batch);
 }
 
 TEST_F(StoreTest, RefusesANewerSchemaAndGarbageFiles) {

@@ -232,7 +232,12 @@ void node_daemon::connect(const rpc::connect_params& params, method_reply reply)
   }
   transport::node_id remote;
   std::copy(params.node_id.begin(), params.node_id.end(), remote.bytes.begin());
-  peers_.connect(remote, *host, params.address.port, std::move(reply));
+  const std::uint16_t port = params.address.port;
+  peers_.connect(remote, *host, port,
+                 [this, remote, dialled = *host, port, reply = std::move(reply)](method_outcome outcome) {
+                   if (outcome && connect_hook_) connect_hook_(remote, dialled, port);
+                   reply(std::move(outcome));
+                 });
 }
 
 nlohmann::json node_daemon::list_peers() const { return peers_.list(); }

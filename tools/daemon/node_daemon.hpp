@@ -49,6 +49,9 @@ class node_daemon final : public peer_services {
   [[nodiscard]] const crypto::secret_key& identity() const noexcept { return identity_; }
   [[nodiscard]] const node::config::node_config& config() const noexcept { return config_; }
   void set_turn_hook(std::function<void(std::uint64_t now_ms)> hook) { turn_hook_ = std::move(hook); }
+  // Called when an RPC connect succeeded, with the address dialled (to dial it again later).
+  using connect_hook = std::function<void(const node::transport::node_id&, const std::string& host, std::uint16_t port)>;
+  void set_connect_hook(connect_hook hook) { connect_hook_ = std::move(hook); }
 
   // peer_services
   [[nodiscard]] nlohmann::json node_info() const override;
@@ -74,6 +77,7 @@ class node_daemon final : public peer_services {
   rpc_dispatch dispatch_;
   signal_pipe signals_;
   std::function<void(std::uint64_t)> turn_hook_;
+  connect_hook connect_hook_;
 };
 
 }  // namespace clearway::daemon

@@ -82,11 +82,29 @@ result<std::unique_ptr<node_runtime>, daemon_failure> node_runtime::attach(node_
         std::_Exit(exit_code_of(daemon_error::store_commit_failed));
       });
   node_runtime* raw = rt.get();
+  auto known = daemon.store().list_peer_addresses();
+  if (!known) return daemon_failure{daemon_error::restore_failed, "peer addresses: " + std::string(node::to_string(known.error()))};
+  for (const node::peer_endpoint& a : *known) {
+    reconnector::target t;
+    std::copy(a.node_id.begin(), a.node_id.end(), t.node.bytes.begin());
+    t.host = a.host;
+    t.port = a.port;
+    raw->reconnect_.remember(t, node::transport::monotonic_ms());
+  }
+  daemon.set_connect_hook([raw](const node::transport::node_id& node, const std::string& host, std::uint16_t port) {
+    raw->remember_peer(node, host, port);
+  });
   daemon.dispatch().install_channel_layer(raw->service_.get());
   daemon.peers().set_message_handler(
       [raw](const node::transport::node_id& from, node::transport::wire_message m) { raw->service_->on_peer_message(from, m); });
-  daemon.peers().set_ready_handler([raw](const node::transport::node_id& peer) { raw->service_->on_peer_ready(peer); });
-  daemon.peers().set_disconnect_handler([raw](const node::transport::node_id& peer) { raw->node_->on_peer_disconnected(peer); });
+  daemon.peers().set_ready_handler([raw](const node::transport::node_id& peer) {
+    raw->reconnect_.on_connected(peer);
+    raw->service_->on_peer_ready(peer);
+  });
+  daemon.peers().set_disconnect_handler([raw](const node::transport::node_id& peer) {
+    raw->node_->on_peer_disconnected(peer);
+    raw->reconnect_.on_disconnected(peer, node::transport::monotonic_ms());
+  });
   daemon.set_turn_hook([raw](std::uint64_t now_ms) { raw->on_turn(now_ms); });
   return rt;
 }
@@ -98,8 +116,33 @@ peer_link::send_outcome node_runtime::send_to(const node::transport::node_id& pe
   return st.error() == node::transport::disconnect_reason::buffer_limit ? send_outcome::busy : send_outcome::not_connected;
 }
 
+void node_runtime::remember_peer(const node::transport::node_id& node, const std::string& host, std::uint16_t port) {
+  reconnect_.remember(reconnector::target{node, host, port}, node::transport::monotonic_ms());
+  reconnect_.on_connected(node);
+  node::peer_endpoint a;
+  std::copy(node.bytes.begin(), node.bytes.end(), a.node_id.begin());
+  a.host = host;
+  a.port = port;
+  a.updated_s = wall_now_s();
+  // Not money: if it cannot be written the peer is still dialled again until the daemon stops.
+  auto& db = daemon_.store();
+  if (!db.begin_batch() || !db.queue_peer_address(a) || !db.commit_batch()) {
+    db.abort_batch();
+    std::cerr << "clearwayd: warn: could not store the address of peer " << to_hex(node) << "\n";
+  }
+}
+
 void node_runtime::on_turn(std::uint64_t now_ms) {
   chain_->advance_to(wall_now_s());
+  for (const reconnector::target& t : reconnect_.take_due(now_ms)) {
+    if (daemon_.peers().is_connected(t.node)) {
+      reconnect_.on_connected(t.node);
+      continue;
+    }
+    daemon_.peers().connect(t.node, t.host, t.port, [this, node = t.node](method_outcome outcome) {
+      if (!outcome) reconnect_.on_attempt_failed(node, node::transport::monotonic_ms());
+    });
+  }
   if (now_ms - last_watch_ms_ >= watch_interval_ms) {
     last_watch_ms_ = now_ms;
     service_->on_tick();

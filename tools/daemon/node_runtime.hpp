@@ -12,6 +12,7 @@
 #include "tools/daemon/channel_service.hpp"
 #include "tools/daemon/daemon_errors.hpp"
 #include "tools/daemon/node_daemon.hpp"
+#include "tools/daemon/reconnector.hpp"
 
 namespace clearway::daemon {
 
@@ -30,6 +31,8 @@ class node_runtime final : public peer_link {
  private:
   node_runtime(node_daemon& daemon, std::unique_ptr<chain_link> chain, crypto::key_pair identity);
   void on_turn(std::uint64_t now_ms);
+  // An outbound connect succeeded: keep the address (store) and dial it again when it drops.
+  void remember_peer(const node::transport::node_id& node, const std::string& host, std::uint16_t port);
 
   node_daemon& daemon_;
   std::unique_ptr<chain_link> chain_;
@@ -37,6 +40,7 @@ class node_runtime final : public peer_link {
   std::unique_ptr<node::channels::node_channels> node_;
   std::unique_ptr<channel_service> service_;
   std::uint64_t last_watch_ms_ = 0;
+  reconnector reconnect_;
 };
 
 }  // namespace clearway::daemon

@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -139,8 +140,12 @@ struct daemon_proc {
 daemon_proc start_daemon(const std::string& dir, std::vector<std::string> extra = {}) {
   daemon_proc d;
   d.dir = dir;
-  std::vector<std::string> argv = {CLEARWAYD_PATH, "--data_dir=" + dir, "--listen=127.0.0.1:0",
-                                   "--metrics_listen=127.0.0.1:0", "--log_level=warn"};
+  // `extra` may name its own --listen (a restart on the same port).
+  const bool own_listen =
+      std::any_of(extra.begin(), extra.end(), [](const std::string& a) { return a.rfind("--listen=", 0) == 0; });
+  std::vector<std::string> argv = {CLEARWAYD_PATH, "--data_dir=" + dir, "--metrics_listen=127.0.0.1:0",
+                                   "--log_level=warn"};
+  if (!own_listen) argv.push_back("--listen=127.0.0.1:0");
   argv.insert(argv.end(), extra.begin(), extra.end());
   d.pid = spawn(argv, dir + ".out", dir + ".err");
   wait_until([&] {
