@@ -24,6 +24,7 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <unordered_map>
@@ -33,25 +34,13 @@
 #include "crypto/hash.hpp"
 #include "protocol/channel.hpp"
 #include "protocol/channel_opening.hpp"
+#include "protocol/channel_state_codec.hpp"
 
 namespace clearway::actors {
 namespace {
 
 using protocol::party;
 constexpr std::size_t max_wakes_per_handler = 500;
-
-struct offered_htlc {
-  htlc_owner_actor owner;
-  std::uint64_t token = 0;
-  onion route;
-  protocol::htlc_terms terms;
-  bool owner_told = false;  // the owner has its one update (fulfilled on the peer's proposal)
-};
-
-struct incoming_entry {
-  onion route;
-  timer_service::timer_id claim_timer = 0;  // set once we proposed its fulfil
-};
 
 struct channel_state {
   context_ptr ctx;
@@ -122,8 +111,7 @@ void flush(self_ptr self) {
   if (st.outbox.empty()) return;
   peer_batch batch;
   batch.items.swap(st.outbox);
-  post(self, ctx_of(self), channel_end(self->system(), st.ctx, st.index, other(st.side)), peer_atom::value,
-       std::move(batch));
+  post_to_end(self, st.ctx, st.index, other(st.side), peer_atom::value, std::move(batch));
 }
 
 void schedule_flush(self_ptr self) {
@@ -556,28 +544,73 @@ void apply_chain_report(self_ptr self, const chain_report& report) {
   if (report.closed) st.bank_closed = true;
 }
 
-// Opened, and nothing pending or owed to anyone: all that matters of the state is the channel.
-bool at_rest(const channel_state& st) {
-  return st.chan && st.chan->is_open() && st.chan->round() == protocol::round_state::idle &&
-         !st.chan->has_uncovered_proposals() && st.outbox.empty() && !st.flush_scheduled && !st.tick_requested &&
-         st.ours.empty() && st.theirs.empty() && st.peer_failures.empty() && !st.checking && st.parked.empty() &&
-         !st.initiate_after_check && st.undelivered.empty() && !st.resume_scheduled && !st.on_chain &&
-         !st.watch_sent && !st.bank_closed;
+// Between rounds with nothing queued, scheduled or owed by the actor itself: what matters of the
+// state is the channel and its HTLC maps (resting_end). An incoming HTLC we proposed to fulfil has
+// a claim timer aimed at this actor, so its end stays awake until the fulfil is irrevocable.
+bool restable(const channel_state& st) {
+  if (!st.chan || !st.chan->is_open() || st.chan->round() != protocol::round_state::idle ||
+      st.chan->has_uncovered_proposals() || !st.outbox.empty() || st.flush_scheduled || st.tick_requested ||
+      st.checking || !st.parked.empty() || st.initiate_after_check || !st.undelivered.empty() ||
+      st.resume_scheduled || st.on_chain || st.watch_sent || st.bank_closed) {
+    return false;
+  }
+  return std::none_of(st.theirs.begin(), st.theirs.end(), [](const auto& t) { return t.second.claim_timer != 0; });
+}
+
+// Rests now if the end is restable and no message waits for it: under the end's spawn lock, which
+// every sender holds while it enqueues (post_to_end), so nothing can arrive after the check. The
+// caller's handler must return right after.
+void try_rest(self_ptr self) {
+  auto& st = self->state;
+  if (!restable(st)) return;
+  auto& ctx = ctx_of(self);
+  channel_entry& home = *ctx.channels[st.index];
+  const std::size_t e = protocol::index_of(st.side);
+  const std::lock_guard lock(ctx.spawn_lock(st.index));
+  if (!self->mailbox().empty()) return;  // its handler will look again
+  auto rest = std::make_unique<resting_end>();
+  rest->state = protocol::encode_resting_state(*st.chan);
+  st.chan.reset();
+  if (!st.ours.empty() || !st.theirs.empty() || !st.peer_failures.empty()) {
+    rest->htlcs = std::make_unique<resting_htlcs>();
+    rest->htlcs->ours = std::move(st.ours);
+    rest->htlcs->theirs = std::move(st.theirs);
+    rest->htlcs->peer_failures = std::move(st.peer_failures);
+  }
+  home.resting[e] = std::move(rest);
+  home.ends[e] = nullptr;
+  self->quit();
+}
+
+// After a handler: rest if the engine asks idle ends to (engine_config::rest_idle_ends).
+void rest_if_idle(self_ptr self) {
+  if (ctx_of(self).config.rest_idle_ends) try_rest(self);
 }
 
 channel_actor spawn_end(caf::actor_system& sys, context_ptr context, std::uint32_t channel, party side,
-                        std::unique_ptr<protocol::channel> resting) {
+                        std::unique_ptr<resting_end> resting) {
   auto fn = [](self_ptr self, context_ptr c, std::uint32_t index, party s,
-               std::unique_ptr<protocol::channel> chan) -> channel_actor::behavior_type {
+               std::unique_ptr<resting_end> rest) -> channel_actor::behavior_type {
     auto& st = self->state;
     const spawn_scope scope{*c, self};
     st.ctx = std::move(c);
     st.index = index;
     st.side = s;
-    st.chan = std::move(chan);
     const channel_entry& entry = st.ctx->channel(index);
     st.node = entry.nodes[protocol::index_of(s)];
     st.keys = &st.ctx->nodes[st.node]->keys;
+    if (rest) {
+      if (auto chan = resting_channel(*st.ctx, index, s, *rest)) {
+        st.chan = std::make_unique<protocol::channel>(std::move(*chan));
+      } else {
+        CW_REFUSED();  // cannot happen: the bytes are our own encoding (counted: the checks fail)
+      }
+      if (rest->htlcs) {
+        st.ours = std::move(rest->htlcs->ours);
+        st.theirs = std::move(rest->htlcs->theirs);
+        st.peer_failures = std::move(rest->htlcs->peer_failures);
+      }
+    }
     // Per-channel shachain seed: sha256(node secret || channel index), never leaves this actor.
     std::array<std::uint8_t, 36> material{};
     std::copy(st.keys->secret.bytes().bytes.begin(), st.keys->secret.bytes().bytes.end(), material.begin());
@@ -594,15 +627,7 @@ channel_actor spawn_end(caf::actor_system& sys, context_ptr context, std::uint32
         },
         [self](rest_atom) {
           const work_scope ws{ctx_of(self), self};
-          auto& s2 = self->state;
-          if (!at_rest(s2)) return;
-          auto& ctx = ctx_of(self);
-          channel_entry& home = *ctx.channels[s2.index];
-          const std::size_t e = protocol::index_of(s2.side);
-          const std::lock_guard lock(ctx.spawn_lock(s2.index));
-          home.resting[e] = std::move(s2.chan);
-          home.ends[e] = nullptr;
-          self->quit();
+          try_rest(self);
         },
         [self](peer_atom, peer_batch& batch) {
           const work_scope ws{ctx_of(self), self};
@@ -610,6 +635,7 @@ channel_actor spawn_end(caf::actor_system& sys, context_ptr context, std::uint32
           if (!ctx_of(self).online(s2.node) || s2.on_chain) return;
           for (auto& env : batch.items) s2.parked.push_back(std::move(env));
           if (!s2.checking) process_parked(self);
+          rest_if_idle(self);
         },
         [self](offer_atom, htlc_offer& offer) {
           const work_scope ws{ctx_of(self), self};
@@ -692,6 +718,7 @@ channel_actor spawn_end(caf::actor_system& sys, context_ptr context, std::uint32
           if (!ctx_of(self).online(s2.node) || s2.on_chain) return;
           initiate(self);
           flush(self);
+          rest_if_idle(self);
         },
         [self](flush_atom) {
           const work_scope ws{ctx_of(self), self};
@@ -699,11 +726,13 @@ channel_actor spawn_end(caf::actor_system& sys, context_ptr context, std::uint32
           s2.flush_scheduled = false;
           if (!ctx_of(self).online(s2.node) || s2.on_chain) return;
           flush(self);
+          rest_if_idle(self);
         },
         [self](resume_atom) {
           const work_scope ws{ctx_of(self), self};
           self->state.resume_scheduled = false;
           deliver_some(self);
+          rest_if_idle(self);
         },
         [self](verified_atom, std::uint64_t token, bool ok) {
           const work_scope ws{ctx_of(self), self};
@@ -724,6 +753,7 @@ channel_actor spawn_end(caf::actor_system& sys, context_ptr context, std::uint32
             initiate(self);
             flush(self);
           }
+          rest_if_idle(self);
         },
         [self](onchain_atom) {
           const work_scope ws{ctx_of(self), self};
@@ -772,12 +802,25 @@ channel_actor spawn_end(caf::actor_system& sys, context_ptr context, std::uint32
 
 }  // namespace
 
-channel_actor channel_end(caf::actor_system& sys, const context_ptr& ctx, std::uint32_t channel, party side) {
+channel_actor channel_end_locked(caf::actor_system& sys, const context_ptr& ctx, std::uint32_t channel, party side) {
   channel_entry& entry = *ctx->channels[channel];
   const std::size_t e = protocol::index_of(side);
-  const std::lock_guard lock(ctx->spawn_lock(channel));
   if (!entry.ends[e]) entry.ends[e] = spawn_end(sys, ctx, channel, side, std::move(entry.resting[e]));
   return entry.ends[e];
+}
+
+std::optional<protocol::channel> resting_channel(const network_context& ctx, std::uint32_t channel, party side,
+                                                const resting_end& rest) {
+  const channel_entry& entry = ctx.channel(channel);
+  const crypto::key_pair& keys = ctx.nodes[entry.nodes[protocol::index_of(side)]]->keys;
+  auto chan = protocol::decode_resting_state(rest.state, entry.config, keys);
+  if (!chan) return std::nullopt;
+  return std::move(*chan);
+}
+
+channel_actor channel_end(caf::actor_system& sys, const context_ptr& ctx, std::uint32_t channel, party side) {
+  const std::lock_guard lock(ctx->spawn_lock(channel));
+  return channel_end_locked(sys, ctx, channel, side);
 }
 
 channel_report report_of(const protocol::channel* chan, bool checking, bool on_chain) {

@@ -43,8 +43,8 @@ struct htlc_state {
   bool busy = false;
   incoming_htlc in;
   node_id node = 0;
-  channel_actor in_end;
-  channel_actor out_end;
+  std::uint32_t out_channel = 0;  // the outgoing HTLC's channel and our side of it (out != none)
+  party out_side = party::zero;
   out_state out = out_state::none;
   bool upstream_settled = false;  // we proposed the fulfil or fail upstream
   bool holding = false;
@@ -70,7 +70,6 @@ void maybe_park(self_ptr self) {
   st.out_timer = st.hold_timer = 0;
   st.busy = false;
   st.in = incoming_htlc{};
-  st.out_end = nullptr;
   node_entry& node = *ctx.nodes[st.node];
   const std::lock_guard lock(node.pool_mutex);
   node.idle_htlcs.push_back(caf::actor_cast<htlc_actor>(self));
@@ -80,14 +79,14 @@ void fail_upstream(self_ptr self, failure_info failure) {
   auto& st = self->state;
   if (st.upstream_settled) return;
   st.upstream_settled = true;
-  post(self, ctx_of(self), st.in_end, fail_atom::value, st.in.id, failure);
+  post_to_end(self, st.ctx, st.in.channel, st.in.side, fail_atom::value, st.in.id, failure);
 }
 
 void fulfil_upstream(self_ptr self, const bytes32& preimage) {
   auto& st = self->state;
   if (st.upstream_settled) return;
   st.upstream_settled = true;
-  post(self, ctx_of(self), st.in_end, fulfill_atom::value, st.in.id, preimage);
+  post_to_end(self, st.ctx, st.in.channel, st.in.side, fulfill_atom::value, st.in.id, preimage);
 }
 
 failure_info failure_at(std::uint32_t hop, protocol::fail_reason reason) {
@@ -129,7 +128,8 @@ void start_forward(self_ptr self) {
     fail_upstream(self, failure_at(i + 1, protocol::fail_reason::temporary_failure));
     return;
   }
-  st.out_end = channel_end(self->system(), st.ctx, next.channel.value, out_side);
+  st.out_channel = next.channel.value;
+  st.out_side = out_side;
   st.out = out_state::pending;
   htlc_offer offer{next.amount,
                    plan.hash_lock,
@@ -137,7 +137,7 @@ void start_forward(self_ptr self) {
                    onion{st.in.route.plan, i + 1},
                    caf::actor_cast<htlc_owner_actor>(self),
                    st.generation};
-  post(self, ctx, st.out_end, offer_atom::value, std::move(offer));
+  post_to_end(self, st.ctx, st.out_channel, st.out_side, offer_atom::value, std::move(offer));
   st.out_timer = ctx.timers.schedule(ms_of(next.time_lock_s), caf::actor_cast<caf::actor>(self),
                                      token_of(st, out_deadline_kind));
 }
@@ -231,7 +231,7 @@ void on_timeout(self_ptr self, std::uint64_t token) {
   const std::uint64_t kind = token & 3;
   if (kind == out_deadline_kind) {
     st.out_timer = 0;
-    if (st.out == out_state::pending) post(self, ctx, st.out_end, onchain_atom::value);
+    if (st.out == out_state::pending) post_to_end(self, st.ctx, st.out_channel, st.out_side, onchain_atom::value);
   } else if (kind == hold_deadline_kind) {
     st.hold_timer = 0;
     if (st.holding) {
@@ -255,7 +255,6 @@ void on_start(self_ptr self, incoming_htlc& info) {
   st.in = std::move(info);
   const channel_entry& entry = ctx->channel(st.in.channel);
   st.node = entry.nodes[protocol::index_of(st.in.side)];
-  st.in_end = channel_end(self->system(), ctx, st.in.channel, st.in.side);
   if (!ctx->online(st.node)) return;  // a crashed node does nothing
   start(self);
   maybe_park(self);

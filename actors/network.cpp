@@ -225,7 +225,14 @@ void network::start_pending() {
       post_external(*ctx_, opened[opened.size() - 2], open_atom::value);
     });
     quiesce_();
-    in_chunks(opened.size(), [&](std::size_t i) { post_external(*ctx_, opened[i], rest_atom::value); });
+    // An end may have rested by itself already (engine_config::rest_idle_ends): only awake ends
+    // are told, under their lock (channel_actor.cpp, "Resting").
+    in_chunks(opened.size(), [&](std::size_t i) {
+      const auto c = static_cast<std::uint32_t>(first + i / 2);
+      const std::lock_guard lock(ctx_->spawn_lock(c));
+      const channel_actor& end = ctx_->channel(c).ends[i % 2];
+      if (end) post_external(*ctx_, end, rest_atom::value);
+    });
     quiesce_();
     opened.clear();
   }
@@ -507,7 +514,9 @@ void network::for_each_report(F&& f) {
       const std::lock_guard lock(ctx_->spawn_lock(c));
       for (std::size_t e = 0; e < 2; ++e) {
         if (!entry.ends[e]) {
-          reports[k][e] = report_of(entry.resting[e].get(), false, false);
+          std::optional<protocol::channel> chan;
+          if (entry.resting[e]) chan = resting_channel(*ctx_, c, e == 0 ? protocol::party::zero : protocol::party::one, *entry.resting[e]);
+          reports[k][e] = report_of(chan ? &*chan : nullptr, false, false);
           continue;
         }
         slots[k][e] = std::make_shared<std::optional<channel_report>>();
@@ -671,7 +680,7 @@ close_report network::close_all() {
     }
   });
   in_chunks(candidates.size(), [&](std::size_t i) {
-    post_external(*ctx_, channel_end(sys_, ctx_, candidates[i], protocol::party::zero), close_atom::value);
+    post_external_to_end(sys_, ctx_, candidates[i], protocol::party::zero, close_atom::value);
   });
   quiesce_();
   // What party 0 of each candidate (in index order) agreed to close with.

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <unordered_map>
 #include <vector>
 
 #include <caf/abstract_actor.hpp>
@@ -84,14 +85,45 @@ struct node_entry {
   std::vector<htlc_actor> idle_htlcs;
 };
 
+// An HTLC a channel end offered to its peer, and who hears its outcome.
+struct offered_htlc {
+  htlc_owner_actor owner;
+  std::uint64_t token = 0;
+  onion route;
+  protocol::htlc_terms terms;
+  bool owner_told = false;  // the owner has its one update (fulfilled on the peer's proposal)
+};
+
+// An HTLC the peer offered to a channel end.
+struct incoming_entry {
+  onion route;
+  timer_service::timer_id claim_timer = 0;  // set once we proposed its fulfil
+};
+
+// The HTLCs a resting channel end routes (the actor's maps, moved).
+struct resting_htlcs {
+  std::unordered_map<std::uint64_t, offered_htlc> ours;
+  std::unordered_map<std::uint64_t, incoming_entry> theirs;
+  std::unordered_map<std::uint64_t, failure_info> peer_failures;
+};
+
+// What a channel end keeps while it rests (no actor): its channel in the compact resting encoding
+// (protocol::encode_resting_state, ≈ 350 B for an opened channel against ≈ 1.3 KB as a value) and
+// the HTLCs it routes. An end rests only between rounds, with nothing queued, scheduled or owed
+// (channel_actor.cpp).
+struct resting_end {
+  byte_vector state;
+  std::unique_ptr<resting_htlcs> htlcs;  // null while the end routes no HTLC
+};
+
 // Immutable once the channel is opened, except `ends` and `resting` (network_context::spawn_lock).
-// After opening, each end is either awake (an actor in `ends`) or resting (its opened channel in
-// `resting`, no actor): channel_end() wakes a resting end on first use.
+// After opening, each end is either awake (an actor in `ends`) or resting (its state in `resting`,
+// no actor): channel_end() wakes a resting end on first use.
 struct channel_entry {
   std::uint32_t index = 0;
   std::array<node_id, 2> nodes{};  // party 0 (a), party 1 (b)
   std::array<channel_actor, 2> ends;
-  std::array<std::unique_ptr<protocol::channel>, 2> resting;
+  std::array<std::unique_ptr<resting_end>, 2> resting;
   chain::bank_id bank;
   protocol::channel_config config;
   std::array<direction_policy, 2> policy;  // [p]: forwarded by party p
@@ -250,6 +282,29 @@ class spawn_scope {
 // or fresh before opening). Thread-safe: of callers racing to wake the same end, exactly one spawns.
 [[nodiscard]] channel_actor channel_end(caf::actor_system& sys, const context_ptr& ctx, std::uint32_t channel,
                                         protocol::party side);
+// channel_end() for a caller that holds ctx->spawn_lock(channel).
+[[nodiscard]] channel_actor channel_end_locked(caf::actor_system& sys, const context_ptr& ctx, std::uint32_t channel,
+                                               protocol::party side);
+// Posts a counted work message to a channel end, waking it if it rests. The send happens under the
+// end's spawn lock: an awake end rests only under that lock and with an empty mailbox, so no
+// message can reach an actor that has quit (channel_actor.cpp, "Resting").
+template <class Self, class... Ts>
+void post_to_end(Self* self, const context_ptr& ctx, std::uint32_t channel, protocol::party side, Ts&&... xs) {
+  const std::lock_guard lock(ctx->spawn_lock(channel));
+  ctx->work.add();
+  send_from(self, channel_end_locked(self->system(), ctx, channel, side), std::forward<Ts>(xs)...);
+}
+// The same from the driver.
+template <class... Ts>
+void post_external_to_end(caf::actor_system& sys, const context_ptr& ctx, std::uint32_t channel, protocol::party side,
+                          Ts&&... xs) {
+  const std::lock_guard lock(ctx->spawn_lock(channel));
+  ctx->work.add();
+  send_external(channel_end_locked(sys, ctx, channel, side), std::forward<Ts>(xs)...);
+}
+// The channel of a resting end, decoded (inspect reads resting ends without waking them).
+[[nodiscard]] std::optional<protocol::channel> resting_channel(const network_context& ctx, std::uint32_t channel,
+                                                              protocol::party side, const resting_end& rest);
 // What an end reports (inspect_atom), from its channel (null: not opened) and actor-only flags.
 [[nodiscard]] channel_report report_of(const protocol::channel* chan, bool checking, bool on_chain);
 // The one way to reach a node's supervisor: spawned on first use, thread-safe like channel_end().

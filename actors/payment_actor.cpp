@@ -134,11 +134,10 @@ void on_route(self_ptr self, route_answer& answer) {
   st.plan = plan;
   const routing::route_hop& first = r.hops.front();
   const channel_entry& entry = ctx.channel(first.channel.value);
-  const channel_actor end = channel_end(self->system(), st.ctx, first.channel.value, entry.side_of(st.rec->payer));
   st.htlc_outstanding = true;
   htlc_offer offer{first.amount, st.rec->hash_lock,    first.time_lock_s,
                    onion{plan, 0}, caf::actor_cast<htlc_owner_actor>(self), token_of(st)};
-  post(self, ctx, end, offer_atom::value, std::move(offer));
+  post_to_end(self, st.ctx, first.channel.value, entry.side_of(st.rec->payer), offer_atom::value, std::move(offer));
   ctx.timers.cancel(st.deadline);
   st.deadline = ctx.timers.schedule(ms_of(first.time_lock_s), caf::actor_cast<caf::actor>(self), token_of(st));
 }
@@ -240,8 +239,7 @@ payment_actor acquire_payment(caf::actor_system& sys, context_ptr ctx) {
           // The first hop's lock came with our HTLC unresolved: the peer is unresponsive.
           const auto& first = s2.plan->hops.front();
           const channel_entry& entry = ctx_of(self).channel(first.channel.value);
-          post(self, ctx_of(self), channel_end(self->system(), s2.ctx, first.channel.value, entry.side_of(s2.rec->payer)),
-               onchain_atom::value);
+          post_to_end(self, s2.ctx, first.channel.value, entry.side_of(s2.rec->payer), onchain_atom::value);
         },
     };
   };

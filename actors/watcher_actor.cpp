@@ -115,7 +115,7 @@ void evaluate(self_ptr self, std::uint32_t channel) {
     report.preimages = w.revealed;
     for (const protocol::party side : {protocol::party::zero, protocol::party::one}) {
       // An end that has not handed over its record yet hears of the cash and answers with it.
-      post(self, ctx, channel_end(self->system(), st.ctx, channel, side), chain_atom::value, report);
+      post_to_end(self, st.ctx, channel, side, chain_atom::value, report);
       w.reported[protocol::index_of(side)] = true;
     }
     w.closed = report.closed;

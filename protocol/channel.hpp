@@ -232,6 +232,11 @@ class channel {
   // signature check (~100 us).
   [[nodiscard]] static result<channel, channel_state_error> from_snapshot(channel_snapshot snap,
                                                                           const crypto::key_pair& keys);
+  // The same without the consistency checks (no signature check, no key derivation): only for a
+  // snapshot this process took of a channel itself (protocol/channel_state_codec.hpp's resting
+  // state). Still refuses a key that is not our party's (own_key_mismatch).
+  [[nodiscard]] static result<channel, channel_state_error> from_own_snapshot(channel_snapshot snap,
+                                                                              const crypto::key_pair& keys);
 
   // Equal state, the peer's shachain store included.
   friend bool operator==(const channel& a, const channel& b);
@@ -251,6 +256,7 @@ class channel {
   void complete_round();
   [[nodiscard]] bool nothing_pending() const noexcept;
   [[nodiscard]] status<channel_state_error> check_restored() const;
+  [[nodiscard]] static result<channel, channel_state_error> assemble(channel_snapshot snap, const crypto::key_pair& keys);
   [[nodiscard]] status<channel_error> check_reestablish(const reestablish& r) const;
   [[nodiscard]] commit resign_commit(const commitment_content& content, commit_kind kind) const;
   [[nodiscard]] revoke rederive_revoke(std::uint32_t sequence) const;

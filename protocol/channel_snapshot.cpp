@@ -67,21 +67,35 @@ channel_snapshot channel::snapshot() const {
 result<channel, channel_state_error> channel::from_snapshot(channel_snapshot snap, const crypto::key_pair& keys) {
   if (!validate_config(snap.config)) return channel_state_error::bad_config;
   if (snap.self != party::zero && snap.self != party::one) return channel_state_error::invalid_enum;
+  CW_TRY(ch, assemble(std::move(snap), keys));
+  CW_CHECK(ch.check_restored());
+  ch.recompute_caches();
+  return ch;
+}
+
+result<channel, channel_state_error> channel::from_own_snapshot(channel_snapshot snap, const crypto::key_pair& keys) {
+  CW_TRY(ch, assemble(std::move(snap), keys));
+  ch.recompute_caches();
+  return ch;
+}
+
+// The state from a snapshot, caches not yet computed (recompute_caches() trusts the state).
+result<channel, channel_state_error> channel::assemble(channel_snapshot snap, const crypto::key_pair& keys) {
   if (keys.addr != snap.config.addresses[index_of(snap.self)] || keys.pub != snap.config.public_keys[index_of(snap.self)]) {
     return channel_state_error::own_key_mismatch;
   }
   channel ch(keys);
   state& s = ch.s_;
-  s.config = snap.config;
+  s.config = std::move(snap.config);
   s.self = snap.self;
   s.seed = snap.seed;
   s.phase = snap.phase;
   s.round = snap.round;
   s.sent_initial = snap.sent_initial;
   s.got_initial = snap.got_initial;
-  s.held = snap.held;
+  s.held = std::move(snap.held);
   s.held_sig = snap.held_sig;
-  s.pending = snap.pending;
+  s.pending = std::move(snap.pending);
   s.irrevocable = snap.irrevocable;
   s.logs = std::move(snap.logs);
   s.book = std::move(snap.book);
@@ -93,8 +107,6 @@ result<channel, channel_state_error> channel::from_snapshot(channel_snapshot sna
   s.events = std::move(snap.events);
   s.round_stamp = snap.round_stamp;
   ch.peer_secrets_ = std::move(snap.peer_secrets);
-  CW_CHECK(ch.check_restored());
-  ch.recompute_caches();
   return ch;
 }
 

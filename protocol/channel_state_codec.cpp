@@ -293,13 +293,10 @@ void write_config(state_writer& w, const channel_config& c) {
 
 }  // namespace
 
-byte_vector encode_snapshot(const channel_snapshot& s) {
-  byte_vector out;
-  out.reserve(1024 + 80 * s.book.size() + 90 * (s.logs[0].size() + s.logs[1].size()) + 120 * s.events.size());
-  state_writer w(out);
-  for (std::uint8_t b : magic) w.u8(b);
-  w.u16(state_format_version);
-  write_config(w, s.config);
+namespace {
+
+// Everything after the config, in declaration order.
+void write_body(state_writer& w, const channel_snapshot& s) {
   w.u8(static_cast<std::uint8_t>(s.self));
   w.raw(s.seed);
   w.u8(static_cast<std::uint8_t>(s.phase));
@@ -342,24 +339,11 @@ byte_vector encode_snapshot(const channel_snapshot& s) {
     w.u64(e.index);
     w.raw(e.secret);
   }
-  return out;
 }
 
-result<channel_snapshot, channel_state_error> decode_snapshot(byte_span bytes) {
-  if (bytes.size() > max_channel_state_bytes) return channel_state_error::state_too_large;
-  state_reader r(bytes);
-  std::array<std::uint8_t, 4> head{};
-  for (auto& b : head) {
-    if (!r.u8(b)) return r.err;
-  }
-  if (head != magic) return channel_state_error::bad_magic;
-  std::uint16_t version = 0;
-  if (!r.u16(version)) return r.err;
-  if (version != state_format_version) return channel_state_error::unsupported_version;
-
-  channel_snapshot s;
+status<channel_state_error> read_body(state_reader& r, channel_snapshot& s) {
   std::size_t n = 0;
-  bool ok = read_config(r, s.config) && r.enum8(s.self, 1) && r.raw(s.seed) &&
+  bool ok = r.enum8(s.self, 1) && r.raw(s.seed) &&
             r.enum8(s.phase, static_cast<std::uint8_t>(channel_phase::closed)) &&
             r.enum8(s.round, static_cast<std::uint8_t>(round_state::awaiting_revoke)) && r.flag(s.sent_initial) &&
             r.flag(s.got_initial) && r.content(s.held) && r.raw(s.held_sig);
@@ -391,7 +375,56 @@ result<channel_snapshot, channel_state_error> decode_snapshot(byte_span bytes) {
   auto store = crypto::shachain_store::restore(secrets);
   if (!store) return channel_state_error::shachain_mismatch;
   s.peer_secrets = std::move(*store);
+  return {};
+}
+
+}  // namespace
+
+byte_vector encode_snapshot(const channel_snapshot& s) {
+  byte_vector out;
+  out.reserve(1024 + 80 * s.book.size() + 90 * (s.logs[0].size() + s.logs[1].size()) + 120 * s.events.size());
+  state_writer w(out);
+  for (std::uint8_t b : magic) w.u8(b);
+  w.u16(state_format_version);
+  write_config(w, s.config);
+  write_body(w, s);
+  return out;
+}
+
+result<channel_snapshot, channel_state_error> decode_snapshot(byte_span bytes) {
+  if (bytes.size() > max_channel_state_bytes) return channel_state_error::state_too_large;
+  state_reader r(bytes);
+  std::array<std::uint8_t, 4> head{};
+  for (auto& b : head) {
+    if (!r.u8(b)) return r.err;
+  }
+  if (head != magic) return channel_state_error::bad_magic;
+  std::uint16_t version = 0;
+  if (!r.u16(version)) return r.err;
+  if (version != state_format_version) return channel_state_error::unsupported_version;
+  channel_snapshot s;
+  if (!read_config(r, s.config)) return r.err;
+  CW_CHECK(read_body(r, s));
   return s;
+}
+
+byte_vector encode_resting_state(const channel& c) {
+  const channel_snapshot s = c.snapshot();
+  byte_vector out;
+  out.reserve(384 + 80 * s.book.size() + 90 * (s.logs[0].size() + s.logs[1].size()) + 120 * s.events.size());
+  state_writer w(out);
+  write_body(w, s);
+  out.shrink_to_fit();
+  return out;
+}
+
+result<channel, channel_state_error> decode_resting_state(byte_span bytes, const channel_config& config,
+                                                          const crypto::key_pair& keys) {
+  state_reader r(bytes);
+  channel_snapshot s;
+  s.config = config;
+  CW_CHECK(read_body(r, s));
+  return channel::from_own_snapshot(std::move(s), keys);
 }
 
 byte_vector encode_channel_state(const channel& c) { return encode_snapshot(c.snapshot()); }

@@ -30,6 +30,8 @@ struct concurrency_options {
   std::uint32_t threads = 2;
   std::uint64_t tick_ms = 100;
   close_check close = close_check::automatic;
+  bool rest_idle_ends = true;  // engine_config::rest_idle_ends
+  std::uint64_t settle_wave = 20'000;  // invoices released at a time in the settle; 0: all at once
   std::string json_path;
   std::string plot_path;
   bool progress = false;
@@ -51,6 +53,8 @@ struct concurrency_report {
   std::uint32_t threads = 0;
   std::uint64_t tick_ms = 0;
   std::uint64_t ramp_step = 0;
+  bool rest_idle_ends = false;
+  std::uint64_t settle_wave = 0;
   // Memory (bytes, RSS).
   std::uint64_t rss_before_build = 0;
   std::uint64_t rss_after_open = 0;

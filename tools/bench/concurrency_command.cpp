@@ -42,6 +42,7 @@ int run_concurrency(std::span<const std::string_view> args, tool_io& io) {
   concurrency_options opt;
   opt.threads = std::clamp(std::thread::hardware_concurrency(), 1U, 256U);
   std::string close = "auto";
+  std::string rest = "yes";
 
   flag_set flags("clearway-bench concurrency", std::string(about));
   flags.add_u64("--channels", "C", "channels of the generated network", opt.channels, 2, 100'000'000)
@@ -72,6 +73,13 @@ int run_concurrency(std::span<const std::string_view> args, tool_io& io) {
                   "also close every channel cooperatively on the bank and compare every account: auto (when at "
                   "most 100,000 channels), yes or no",
                   close, {"auto", "yes", "no"})
+      .add_u64("--settle-wave", "W",
+               "hold invoices released at a time in the settle, each wave settled before the next (0: all at once)",
+               opt.settle_wave, 0, 100'000'000)
+      .add_choice("--rest-idle-ends",
+                  "yes: a channel end quits its actor whenever it is between rounds (HTLCs pending or not) and is "
+                  "spawned again on use; no: only right after opening",
+                  rest, {"yes", "no"})
       .add_custom("--json", "FILE", "also write the report as one JSON object to FILE", "",
                   [&opt](std::string_view v) { return output_file(v, opt.json_path); })
       .add_custom("--plot", "FILE.svg|FILE.png",
@@ -86,6 +94,7 @@ int run_concurrency(std::span<const std::string_view> args, tool_io& io) {
       .add_switch("--progress", "show the progress line even when stderr is not a terminal", opt.progress);
 
   if (auto code = parse_or_exit(flags, args, io)) return *code;
+  opt.rest_idle_ends = rest == "yes";
   opt.close = close == "yes" ? close_check::always : close == "no" ? close_check::never : close_check::automatic;
   if (opt.nodes != 0 && opt.nodes > opt.channels + 1) {
     return usage_failure(flags, "--topology: " + std::to_string(opt.nodes) + " nodes cannot be connected by " +

@@ -17,6 +17,8 @@ nlohmann::ordered_json to_json(const concurrency_report& r) {
   j["threads"] = r.threads;
   j["tick_ms"] = r.tick_ms;
   j["ramp_step"] = r.ramp_step;
+  j["rest_idle_ends"] = r.rest_idle_ends;
+  j["settle_wave"] = r.settle_wave;
 
   j["peak_in_flight"] = r.peak_in_flight;
   j["peak_in_flight_hops"] = r.peak_in_flight_hops;
