@@ -308,6 +308,50 @@ CAF_TEST(opened_ends_rest_until_first_use) {
 
 CAF_TEST_FIXTURE_SCOPE_END()
 
+// With engine_config::rest_idle_ends, an end quits its actor whenever it is between rounds, also
+// while it routes HTLCs: a held payment leaves every end on its route resting with its HTLC, read
+// without waking it; the release wakes them, settles, and they rest again with nothing left.
+CAF_TEST(idle_ends_rest_with_htlcs_pending) {
+  engine_config config = test_config();
+  config.rest_idle_ends = true;
+  fixture f(config);
+  f.line(4);  // channels 0: a-b, 1: b-c, 2: c-d
+  const network_context& ctx = f.net->context();
+  auto resting = [&](std::uint32_t c, std::size_t e) { return !ctx.channel(c).ends[e] && ctx.channel(c).resting[e]; };
+  auto inv = f.net->create_invoice(f.nodes[3], 10'000, /*hold=*/true);
+  CAF_REQUIRE(inv.has_value());
+  auto pid = f.net->submit_payment(f.nodes[0], *inv, f.net->now_ms());
+  CAF_REQUIRE(pid.has_value());
+  f.net->run_until_idle(UINT64_MAX);
+  CAF_CHECK(f.result(*pid).status == payment_status::pending);
+  for (std::uint32_t c = 0; c < 3; ++c) {
+    for (std::size_t e = 0; e < 2; ++e) {
+      CAF_CHECK(resting(c, e));
+      CAF_CHECK(ctx.channel(c).resting[e] && ctx.channel(c).resting[e]->htlcs != nullptr);
+    }
+  }
+  const auto reports = f.net->inspect_all();
+  for (std::uint32_t c = 0; c < 3; ++c) {
+    for (std::size_t e = 0; e < 2; ++e) {
+      CAF_REQUIRE(reports[c][e].has_value());
+      CAF_CHECK_EQUAL(reports[c][e]->htlcs.size(), 1u);
+      CAF_CHECK(resting(c, e));  // read, not woken
+    }
+  }
+  CAF_CHECK(f.net->release_hold(*inv).has_value());
+  f.net->run_until_idle(UINT64_MAX);
+  CAF_CHECK(f.result(*pid).status == payment_status::succeeded);
+  for (std::uint32_t c = 0; c < 3; ++c) {
+    for (std::size_t e = 0; e < 2; ++e) {
+      CAF_CHECK(resting(c, e));
+      CAF_CHECK(ctx.channel(c).resting[e] && ctx.channel(c).resting[e]->htlcs == nullptr);
+    }
+  }
+  CAF_CHECK_EQUAL(f.wealth(f.nodes[3]), 100'000u + 10'000u);
+  CAF_CHECK(f.net->audit().ok());
+  CAF_CHECK_EQUAL(f.net->metrics().protocol_errors, 0u);
+}
+
 namespace {
 // A network on CAF's threaded scheduler (as the engine runs it).
 struct threaded_network {

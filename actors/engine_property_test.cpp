@@ -71,6 +71,7 @@ engine_config config_for(std::uint64_t seed) {
   c.max_attempts = 3;
   c.verify_on_pool = seed % 2 == 0;  // both verification paths
   c.commit_batch_size = seed % 3 == 0 ? 4 : 483;  // also rounds started by a full batch
+  c.rest_idle_ends = seed / 2 % 2 == 0;           // ends also rest between rounds, HTLCs pending
   return c;
 }
 
