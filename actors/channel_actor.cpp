@@ -17,9 +17,14 @@
 //
 // Resting: most channels are idle most of the time, and an idle CAF actor costs ≈ 1.3 KB
 // (MEASURED.md). Right after opening, the driver tells both ends to rest: each hands its opened
-// channel to the directory and quits. channel_end() is the one way any sender reaches an end; it
-// spawns the actor again from the resting channel on first use (under the channel's end lock, so
-// racing senders get the same single actor). An end that woke stays awake.
+// channel to the directory (in the compact resting encoding, ≈ 350 B) and quits. With
+// engine_config::rest_idle_ends an end also rests after any handler that leaves it between rounds
+// with nothing queued, scheduled or owed, HTLCs pending or not (a held payment then costs no
+// channel-end actor). channel_end() spawns the actor again from the resting state on first use.
+// Why no message is lost: every sender enqueues to an end under the end's spawn lock
+// (post_to_end), and an end rests under that lock only if its mailbox is empty; handles that
+// outlive one send (tick board, claim timers, verifier jobs, self-sends) exist only while the end
+// is not restable.
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
