@@ -17,7 +17,7 @@
 //
 // Resting: most channels are idle most of the time, and an idle CAF actor costs ≈ 1.3 KB
 // (MEASURED.md). Right after opening, the driver tells both ends to rest: each hands its opened
-// channel to the directory (in the compact resting encoding, ≈ 350 B) and quits. With
+// channel to the directory (in the compact resting encoding, 352 B) and quits. With
 // engine_config::rest_idle_ends an end also rests after any handler that leaves it between rounds
 // with nothing queued, scheduled or owed, HTLCs pending or not (a held payment then costs no
 // channel-end actor). channel_end() spawns the actor again from the resting state on first use.

@@ -515,7 +515,7 @@ void network::for_each_report(F&& f) {
       for (std::size_t e = 0; e < 2; ++e) {
         if (!entry.ends[e]) {
           std::optional<protocol::channel> chan;
-          if (entry.resting[e]) chan = resting_channel(*ctx_, c, e == 0 ? protocol::party::zero : protocol::party::one, *entry.resting[e]);
+          if (entry.resting[e]) chan = resting_channel(*ctx_, c, static_cast<protocol::party>(e), *entry.resting[e]);
           reports[k][e] = report_of(chan ? &*chan : nullptr, false, false);
           continue;
         }

@@ -291,10 +291,6 @@ void write_config(state_writer& w, const channel_config& c) {
   w.u64(c.limits.min_time_lock_margin_s), w.u64(c.limits.max_time_lock_delta_s), w.u32(c.lock_batch);
 }
 
-}  // namespace
-
-namespace {
-
 // Everything after the config, in declaration order.
 void write_body(state_writer& w, const channel_snapshot& s) {
   w.u8(static_cast<std::uint8_t>(s.self));

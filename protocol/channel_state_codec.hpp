@@ -35,8 +35,8 @@ inline constexpr std::size_t max_channel_state_bytes = 64u << 20;
 [[nodiscard]] result<channel, channel_state_error> decode_channel_state(byte_span bytes, const crypto::key_pair& keys);
 
 // The compact in-memory form of an idle channel end (the engine keeps millions of them): the
-// fields after the config, without magic and version (≈ 350 bytes for an opened channel against
-// ≈ 1.3 KB as a channel value). Not a storage or wire format: decode_resting_state() rebuilds the
+// fields after the config, without magic and version (352 B for an opened channel against
+// 1,208 B as a channel value). Not a storage or wire format: decode_resting_state() rebuilds the
 // channel with channel::from_own_snapshot(), which skips the consistency checks, so it must only
 // ever see bytes that encode_resting_state() produced in this process, with the same config.
 [[nodiscard]] byte_vector encode_resting_state(const channel& c);

@@ -151,6 +151,18 @@ TEST(ChannelStateCodec, RestingStateRoundTripsAndBehavesIdentically) {
   EXPECT_GT(with_htlcs, 200);
 }
 
+// The figures docs/embedding.md and docs/benchmarks.md quote for an end opened with the default
+// config (what the engine uses).
+TEST(ChannelStateCodec, RestingStateOfAnOpenedEndIsAQuarterOfTheValue) {
+  const test::party_keys a = test::alice();
+  const test::party_keys b = test::bob();
+  const test::channel_pair opened = test::open_pair(test::make_config(100'000, 100'000, a, b), a, b);
+  for (const channel* end : {&opened.a, &opened.b}) {
+    EXPECT_EQ(encode_resting_state(*end).size(), 352u);
+    EXPECT_EQ(end->memory_bytes(), 1'208u);
+  }
+}
+
 TEST(ChannelStateCodec, RestingStateRefusesTheWrongKeyAndBadBytes) {
   storm_driver d(5, key_of(0), key_of(1));
   std::string trace;
